@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Readiness probe used by infra/kafka/start: exits 0 once the broker at 127.0.0.1:$KAFKA_PORT answers a real
+// metadata round trip (describeCluster + listTopics) through kafkajs, non-zero otherwise. One attempt per run;
+// the start script does the polling. kafkajs is taken from the repo's node_modules (path in KAFKAJS_PATH).
+'use strict';
+
+const kafkajsPath = process.env.KAFKAJS_PATH || 'kafkajs';
+const port = Number(process.env.KAFKA_PORT || 9092);
+const { Kafka, logLevel } = require(kafkajsPath);
+
+const kafka = new Kafka({
+  clientId: 'infra-kafka-ready',
+  brokers: [`127.0.0.1:${port}`],
+  logLevel: logLevel.NOTHING,
+  connectionTimeout: 2000,
+  requestTimeout: 4000,
+  retry: { retries: 0 },
+});
+
+async function main() {
+  const admin = kafka.admin();
+  const timer = setTimeout(() => {
+    process.stderr.write('ready check timed out\n');
+    process.exit(2);
+  }, 8000);
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (!cluster.brokers || cluster.brokers.length === 0) throw new Error('no brokers in metadata yet');
+    await admin.listTopics();
+    process.stdout.write(`cluster ${cluster.clusterId}, controller ${cluster.controller}, brokers ${cluster.brokers.length}\n`);
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`not ready: ${err && err.message ? err.message : err}\n`);
+    process.exit(1);
+  },
+);

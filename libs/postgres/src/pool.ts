@@ -1,0 +1,35 @@
+import { Pool, PoolConfig, types } from 'pg';
+
+// BIGINT (int8) columns hold global positions and counts that stay far below 2^53: parse them as numbers.
+types.setTypeParser(types.builtins.INT8, (value: string) => Number(value));
+// NUMERIC holds money and shares; JSON numbers in responses, never strings (contract).
+types.setTypeParser(types.builtins.NUMERIC, (value: string) => Number(value));
+
+export function createPool(connectionString: string, config: Omit<PoolConfig, 'connectionString'> = {}): Pool {
+  const pool = new Pool({ connectionString, max: 20, ...config });
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  pool.on('error', (err) => console.error(`[postgres] idle client error: ${err.message}`));
+  return pool;
+}
+
+/** Same server, another database. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Create a database if it does not exist (CREATE DATABASE cannot run in a transaction or take IF NOT EXISTS). */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const pool = createPool(adminUrl, { max: 1 });
+  try {
+    const { rowCount } = await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) {
+      await pool.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err; // created concurrently
+      });
+    }
+  } finally {
+    await pool.end();
+  }
+}
