@@ -2,3 +2,8 @@ export * from './events';
 export * from './errors';
 export * from './customer/customer-stream.state';
 export * from './customer/record-touchpoints.decider';
+export * from './read-models/customer-definition';
+export * from './read-models/customer-profile.read-model';
+export * from './read-models/nps.read-model';
+export * from './read-models/complaints.read-model';
+export * from './read-models/funnel.read-model';

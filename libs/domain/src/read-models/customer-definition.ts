@@ -105,7 +105,8 @@ export function parseCustomerDefinition(json: unknown): CustomerDefinition {
     issues.push({ path: 'version', message: 'must be an integer ≥ 1' });
   }
 
-  const settings: Record<Setting, number> = { ...DEFAULT_CUSTOMER_DEFINITION };
+  const { version: _defaultVersion, ...defaults } = DEFAULT_CUSTOMER_DEFINITION;
+  const settings: Record<Setting, number> = defaults;
   for (const path of Object.keys(CHECKS) as Setting[]) {
     const value = number(path);
     if (value === undefined) continue;
@@ -124,5 +125,5 @@ export function parseCustomerDefinition(json: unknown): CustomerDefinition {
   }
 
   if (issues.length > 0) throw new InvalidCustomerDefinitionError(issues);
-  return Object.freeze({ version: version as number, ...settings });
+  return Object.freeze({ ...settings, version: version as number });
 }
