@@ -1,0 +1,1 @@
+export { IngestApiModule, type IngestApiOptions } from './ingest-api.module';
