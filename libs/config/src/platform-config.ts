@@ -11,6 +11,8 @@ export type ApiKeySpec = { key: string; name: string; roles: Role[] };
 
 export type PlatformConfig = {
   port: number;
+  /** Interface to listen on (HOST, default 127.0.0.1; 0.0.0.0 in a container). */
+  host: string;
   dataDir: string;
   /** Absent: start embedded PostgreSQL under dataDir. */
   databaseUrl: string | null;
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
   const keys = blank('API_KEYS');
   return {
     port,
+    host: blank('HOST') ?? '127.0.0.1',
     dataDir: blank('DATA_DIR') ?? '.data',
     databaseUrl,
     demoData: demo === '1',

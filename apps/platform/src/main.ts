@@ -1,0 +1,58 @@
+/**
+ * `npm start`: the whole platform on http://localhost:$PORT. Ctrl-C / SIGTERM stops everything, the embedded
+ * PostgreSQL included.
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@klantcentraal/config';
+import { startPlatform } from './platform';
+
+async function main(): Promise<void> {
+  const logger = new Logger('platform');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const platform = await startPlatform(config, logger);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: stopping`);
+    platform
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const u = platform.url;
+  const lines = [
+    '',
+    `Klantcentraal is running on ${u}`,
+    `  API docs      ${u}/docs   (OpenAPI: ${u}/openapi.json)`,
+    `  health        ${u}/health/ready`,
+    `  ingest        POST ${u}/v1/customers/{customerId}/events`,
+    '',
+    platform.keysFile ? `API keys (generated; kept in ${platform.keysFile}):` : 'API keys: from API_KEYS',
+    ...(platform.keysFile ? platform.keys.map((k) => `  ${k.roles.join(',').padEnd(8)} ${k.key}`) : []),
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+/**
+ * The all-in-one composition behind `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, every
+ * service on one HTTP origin, demo data on a first start. Also used by the end-to-end tests and benchmarks.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Pool } from 'pg';
+import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
+import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
+import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
+import { IngestApiModule } from '@klantcentraal/ingest-api';
+import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
+
+export type RunningPlatform = {
+  url: string;
+  databaseUrl: string;
+  keys: readonly ApiKeySpec[];
+  /** Where the dev keys are kept (null when API_KEYS is set). */
+  keysFile: string | null;
+  stop(): Promise<void>;
+};
+
+const DATABASE_NAME = 'klantcentraal';
+
+export async function startPlatform(config: PlatformConfig, logger = new Logger('platform')): Promise<RunningPlatform> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => logger.error(`while stopping: ${(err as Error).message}`));
+    }
+  };
+  try {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const databaseUrl = await database(config, logger, cleanups);
+    const applied = await runMigrations(databaseUrl, [...EVENT_STORE_MIGRATIONS]);
+    if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
+
+    const pool: Pool = createPool(databaseUrl);
+    cleanups.push(() => pool.end());
+    const eventStore = new PostgresEventStore(pool);
+    cleanups.push(() => eventStore.close());
+
+    if (config.demoData && (await eventStore.headPosition()) === 0) {
+      const started = Date.now();
+      const set = generateDemoData({});
+      const events = set.customers.reduce((n, c) => n + c.events.length, 0);
+      logger.log(`empty store: loading demo data (${set.customers.length} customers, ${events} events; DEMO_DATA=0 to skip)`);
+      await loadDemoData(eventStore, set, {});
+      logger.log(`demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+
+    const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
+    const keys = config.apiKeys ?? devKeys!.keys;
+
+    @Module({})
+    class PlatformModule {}
+    const app = await NestFactory.create<NestExpressApplication>(
+      {
+        module: PlatformModule,
+        imports: [
+          AuthModule.forRoot({ keys }),
+          HealthModule.register({ checks: { database: () => pool.query('SELECT 1') } }),
+          IngestApiModule.register({ eventStore }),
+        ],
+      },
+      { bodyParser: false, logger: ['error', 'warn', 'log'] },
+    );
+    configureHttpApp(app, {
+      title: 'Klantcentraal',
+      description: 'Event-sourced customer insight: ingest touchpoints, query profiles and insights, audit history.',
+      bodyLimit: '20mb',
+    });
+    cleanups.push(() => app.close());
+    await app.listen(config.port, config.host);
+    app.get(Readiness).markReady();
+    const address = app.getHttpServer().address() as { port: number };
+    return { url: `http://localhost:${address.port}`, databaseUrl, keys, keysFile: devKeys?.file ?? null, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The platform's database: DATABASE_URL, or a database on an embedded cluster under DATA_DIR. */
+async function database(config: PlatformConfig, logger: Logger, cleanups: (() => Promise<unknown>)[]): Promise<string> {
+  if (config.databaseUrl) return config.databaseUrl;
+  const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (m) => logger.log(`[postgres] ${m}`) });
+  cleanups.push(() => pg.stop());
+  await ensureDatabase(pg.url, DATABASE_NAME);
+  const url = withDatabase(pg.url, DATABASE_NAME);
+  // CLIs (npm run projections / audit / demo) find the running embedded cluster here.
+  const urlFile = path.join(config.dataDir, 'postgres.url');
+  fs.writeFileSync(urlFile, `${url}\n`);
+  cleanups.push(async () => fs.rmSync(urlFile, { force: true }));
+  return url;
+}

@@ -1,0 +1,81 @@
+/**
+ * The newcomer's path: `npm start` with no environment (only DATA_DIR and PORT chosen by the test) starts embedded
+ * PostgreSQL from any location — here below a folder only its owner may enter, like /root — loads demo data,
+ * serves the API with printed dev keys, and stops everything on SIGTERM, PostgreSQL included.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePort } from '@klantcentraal/postgres';
+import { startPlatformProcess } from './support/platform-process';
+
+function postgresProcesses(): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', 'klantcentraal-postgres|kc-e2e-start'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('postgres') && l.includes('-D'));
+  } catch {
+    return [];
+  }
+}
+
+describe('npm start (all-in-one platform)', () => {
+  let parent: string;
+  beforeAll(() => {
+    parent = fs.mkdtempSync(path.join(os.homedir(), '.kc-e2e-start-'));
+    fs.chmodSync(parent, 0o700);
+  });
+  afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
+
+  it('starts with demo data and dev keys, serves the API, and leaves no process behind on SIGTERM', async () => {
+    const dataDir = path.join(parent, '.data');
+    const port = await freePort();
+    const before = postgresProcesses().length;
+    const platform = await startPlatformProcess({ DATA_DIR: dataDir, PORT: String(port), API_KEYS: '', DATABASE_URL: '' });
+    let clusterDir = '';
+    try {
+      const out = platform.output();
+      expect(out).toMatch(/demo data loaded/);
+      clusterDir = /cluster in (\S+)/.exec(out)![1];
+      expect(Object.keys(platform.keys).sort()).toEqual(['admin', 'analyst', 'auditor', 'ingest', 'sales']);
+
+      // The printed ingest key works; a demo customer exists, so appending needs its current revision.
+      const post = (customerId: string, body: unknown, key = platform.keys.ingest) =>
+        fetch(`${platform.url}/v1/customers/${customerId}/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const created = await post('e2e-acme', {
+        expectedRevision: 'no-stream',
+        events: [{ type: 'ProspectRegistered', data: { name: 'Acme BV', size: 'medium' } }],
+      });
+      expect(created.status).toBe(201);
+      expect(await created.json()).toMatchObject({ customerId: 'e2e-acme', firstRevision: 0, lastRevision: 0 });
+      const demoCustomer = await post('c-00001', {
+        expectedRevision: 'no-stream',
+        events: [{ type: 'ProspectRegistered', data: { name: 'Again', size: 'small' } }],
+      });
+      expect(demoCustomer.status).toBe(409); // the demo customer's stream is there
+      expect((await post('e2e-acme', { events: [] }, platform.keys.analyst)).status).toBe(403);
+
+      const openapi = (await (await fetch(`${platform.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/customers/{customerId}/events', '/v1/events']));
+    } finally {
+      expect(await platform.stop('SIGTERM')).toBe(0);
+    }
+    expect(fs.existsSync(path.join(clusterDir, 'postmaster.pid'))).toBe(false);
+    expect(postgresProcesses().length).toBe(before);
+
+    // A second start reuses the data and keys and does not load demo data again.
+    const again = await startPlatformProcess({ DATA_DIR: dataDir, PORT: String(port), API_KEYS: '', DATABASE_URL: '' });
+    try {
+      expect(again.output()).not.toMatch(/loading demo data/);
+      expect(again.keys.ingest).toBeDefined();
+    } finally {
+      expect(await again.stop('SIGINT')).toBe(0);
+      if (!clusterDir.startsWith(parent)) fs.rmSync(clusterDir, { recursive: true, force: true });
+    }
+  });
+});
