@@ -1,0 +1,558 @@
+/**
+ * PostgreSQL adapter of the event-store port (schema: postgres-event-store.migrations.ts).
+ *
+ * GLOBAL ORDER WITHOUT SKIPS — why positions come from a locked counter row taken as the last step before COMMIT:
+ * readers of the global log (`readAll`, subscriptions, projectors) remember the last position they saw and ask for
+ * "everything after it". If positions were handed out at the start of a transaction (a sequence, BIGSERIAL,
+ * MAX()+1 …), a transaction holding position 7 could commit *after* one holding position 8; a reader that saw 8 would
+ * never read 7 — silently lost for every projection (the bug class behind Marten 9.16.1's skipped events).
+ * Here an append is ONE statement (SQL_APPEND) that first does the work that may run in parallel with other appends
+ * — lock and advance its stream rows, check the expectations (the JSON is parsed even earlier, when the parameters
+ * are bound) — and only then `UPDATE event_store.global_position SET value = value + n`, whose row lock is held until
+ * COMMIT, inserts the batch at positions value-n+1..value and queues the NOTIFY. Run in autocommit, the statement
+ * is its own transaction, so COMMIT follows immediately on the server, with no client round trip while the lock is
+ * held. The next appender waits on that row lock until the previous one has committed (a commit is visible before
+ * its locks are released) and then continues from the counter it left: position order == commit order, at every
+ * moment the committed positions are exactly 1..head, and no snapshot sees p+1 without p. A rollback undoes the
+ * counter too: no gaps. The price is that commits (with their WAL flush) are serialised, so the locked part is kept
+ * to one UPDATE, one multi-row INSERT and the commit.
+ *
+ * Pool ownership: a store built with `new PostgresEventStore(pool)` uses that pool and `close()` leaves it open (its
+ * owner ends it); `PostgresEventStore.connect(url)` creates its own pool, which `close()` ends.
+ */
+import { Pool, PoolClient, PoolConfig } from 'pg';
+import { IdempotencyConflictError, RevisionConflictError } from '../errors';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  MultiAppendResult,
+  RecordedEvent,
+  StreamAppend,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { idempotencyHash } from '../idempotency';
+import { NotificationListener } from './notification-listener';
+
+/** The LISTEN/NOTIFY channel; the payload is the last global position of the committed append. */
+export const EVENT_STORE_NOTIFY_CHANNEL = 'kc_events';
+
+export type PostgresEventStoreOptions = Readonly<{
+  /** Rows per query when paging through a stream (default 1000). */
+  readPageSize?: number;
+  /** Subscriptions re-read the log at least this often when no notification arrives (default 500 ms). */
+  pollIntervalMs?: number;
+  /**
+   * TEST HOOK — runs inside every append transaction after the append statement (positions taken, counter row
+   * locked, batch inserted), immediately before COMMIT. Throwing rolls the append back and the error is rethrown.
+   * With a hook the (same) statement runs in an explicit BEGIN … COMMIT instead of autocommit. Used by the no-skip
+   * proof to widen races (pg_sleep before commit) and to force rollbacks. Not for production.
+   */
+  beforeCommit?: (client: PoolClient) => Promise<void>;
+}>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COLUMNS = `global_position, stream, stream_revision, event_id, type, data, metadata, recorded_at`;
+
+/** Expectation codes per stream, checked in SQL (event_store.revision_conflict raises SQLSTATE KC409). */
+const REQUIRE_ANY = -2;
+const REQUIRE_NO_STREAM = -1;
+const REQUIRE_IMPOSSIBLE = -3;
+const REVISION_CONFLICT_SQLSTATE = 'KC409';
+
+/**
+ * The whole append, one statement, in this order (data dependencies force it):
+ *  1. `up`: lock and advance the request's stream rows, in the given (sorted) order so concurrent multi-stream
+ *     appends cannot deadlock: a new stream is inserted at revision n-1, an existing one is locked and advanced by n
+ *     (so a returned revision of n-1 means "did not exist": an existing one ends at >= n);
+ *  2. `chk`/`ok`: the stream's revision before the append (-1 = none) against the expectation; a mismatch raises
+ *     KC409 and the statement (its own transaction) rolls back — nothing stored;
+ *  3. `pos`: only then the counter row (its lock is held until COMMIT); `ok` is an InitPlan of its SET expression, so
+ *     steps 1–2 are complete before the counter row is even looked at; NOTIFY with the new head;
+ *  4. `ins`: the batch, one multi-row INSERT, revisions continuing each stream, positions base+1… in request order.
+ * Parameters: $1 streams (distinct, sorted), $2 events per stream, $3 expectation code per stream, $4 event count,
+ * then per event: $5 stream, $6 offset within its stream in this request, $7 id, $8 type, $9 payload hash, and $10
+ * data / $11 metadata as one JSON array each (one JSON.stringify each, no array-literal escaping).
+ */
+const SQL_APPEND = `
+  WITH req AS MATERIALIZED (
+    SELECT r.stream, r.n, r.required FROM unnest($1::text[], $2::int[], $3::int[]) WITH ORDINALITY AS r(stream, n, required, i)
+    ORDER BY r.i
+  ), up AS (
+    INSERT INTO event_store.streams AS s (stream, revision)
+    SELECT stream, n - 1 FROM req
+    ON CONFLICT (stream) DO UPDATE SET revision = s.revision + EXCLUDED.revision + 1
+    RETURNING s.stream, s.revision
+  ), chk AS MATERIALIZED (
+    SELECT up.stream, CASE WHEN up.revision = req.n - 1 THEN -1 ELSE up.revision - req.n END AS actual, req.required
+    FROM up JOIN req USING (stream)
+  ), ok AS MATERIALIZED (
+    SELECT COALESCE(SUM(CASE WHEN required = ${REQUIRE_ANY} OR required = actual THEN 0
+                             ELSE event_store.revision_conflict(stream, actual) END), 0)::bigint AS zero
+    FROM chk
+  ), pos AS (
+    UPDATE event_store.global_position SET value = value + $4::bigint + (SELECT zero FROM ok) WHERE id
+    RETURNING value - $4::bigint AS base, date_trunc('milliseconds', clock_timestamp()) AS ts,
+      pg_notify('${EVENT_STORE_NOTIFY_CHANNEL}', value::text) AS notified
+  ), ins AS (
+    INSERT INTO event_store.events
+      (global_position, stream, stream_revision, event_id, type, data, metadata, payload_hash, recorded_at)
+    SELECT pos.base + e.ord, e.stream, chk.actual + 1 + e.off, e.id, e.type, e.data, e.meta, e.hash, pos.ts
+    FROM pos, ROWS FROM (
+      unnest($5::text[]), unnest($6::int[]), unnest($7::uuid[]), unnest($8::text[]), unnest($9::text[]),
+      jsonb_array_elements($10::jsonb), jsonb_array_elements($11::jsonb)
+    ) WITH ORDINALITY AS e(stream, off, id, type, hash, data, meta, ord)
+    JOIN chk ON chk.stream = e.stream
+  )
+  SELECT pos.base, chk.stream, chk.actual FROM pos, chk`;
+
+const SQL_FIND_FOR_IDEMPOTENCY = `
+  SELECT event_id, stream, stream_revision, global_position, payload_hash
+  FROM event_store.events WHERE event_id = ANY($1::uuid[])`;
+
+const SQL_READ_ALL = `
+  SELECT ${COLUMNS} FROM event_store.events
+  WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
+
+const SQL_READ_STREAM = `
+  SELECT ${COLUMNS} FROM event_store.events
+  WHERE stream = $1 AND stream_revision >= $2
+    AND ($3::bigint IS NULL OR global_position <= $3::bigint)
+    AND ($4::text[] IS NULL OR type = ANY($4::text[]))
+  ORDER BY stream_revision LIMIT $5`;
+
+type Row = {
+  global_position: number | string;
+  stream: string;
+  stream_revision: number;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date | string;
+};
+
+type PreparedEvent = { id: string; type: string; data: unknown; metadata: unknown; hash: string };
+type PreparedAppend = { stream: string; expectedRevision: ExpectedRevision; events: PreparedEvent[] };
+type PreparedBatch = { appends: PreparedAppend[]; ids: string[]; byId: Map<string, { stream: string; hash: string }> };
+type StoredRef = { event_id: string; stream: string; stream_revision: number; global_position: number | string; payload_hash: string };
+
+function toRecorded(r: Row): RecordedEvent {
+  return {
+    eventId: r.event_id,
+    stream: r.stream,
+    type: r.type,
+    data: r.data,
+    metadata: r.metadata,
+    streamRevision: r.stream_revision,
+    globalPosition: Number(r.global_position),
+    recordedAt: (r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at)).toISOString(),
+  };
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === constraint;
+}
+
+function assertExpectation(stream: string, expected: ExpectedRevision): void {
+  if (expected === 'any' || expected === 'no-stream') return;
+  if (!Number.isInteger(expected) || expected < 0) {
+    throw new TypeError(`stream ${stream}: expectedRevision must be 'any', 'no-stream' or an integer >= 0`);
+  }
+}
+
+function prepare(appends: readonly StreamAppend[]): PreparedBatch {
+  if (appends.length === 0) throw new TypeError('append needs at least one stream');
+  const ids: string[] = [];
+  const byId = new Map<string, { stream: string; hash: string }>();
+  const duplicates: string[] = [];
+  const prepared = appends.map(({ stream, expectedRevision, events }) => {
+    if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream name must be a non-empty string');
+    assertExpectation(stream, expectedRevision);
+    if (events.length === 0) throw new TypeError(`stream ${stream}: append needs at least one event`);
+    return {
+      stream,
+      expectedRevision,
+      events: events.map((e: EventToAppend): PreparedEvent => {
+        if (typeof e.eventId !== 'string' || !UUID.test(e.eventId)) throw new TypeError(`eventId ${String(e.eventId)} is not a UUID`);
+        const id = e.eventId.toLowerCase(); // PostgreSQL stores UUIDs in lower case
+        const hash = idempotencyHash(e.idempotencyPayload);
+        if (byId.has(id)) duplicates.push(id);
+        byId.set(id, { stream, hash });
+        ids.push(id);
+        return { id, type: e.type, data: e.data, metadata: e.metadata ?? {}, hash };
+      }),
+    };
+  });
+  if (duplicates.length > 0) {
+    throw new IdempotencyConflictError(`eventId appears more than once in one append: ${duplicates.join(', ')}`, duplicates);
+  }
+  return { appends: prepared, ids, byId };
+}
+
+/**
+ * The idempotency answer for a batch given the events already stored with its ids: null when none is stored (write
+ * it), the original result when every one is stored with the same payload in the same stream, else a conflict.
+ */
+function idempotentAnswer(batch: PreparedBatch, stored: readonly StoredRef[]): MultiAppendResult | null {
+  if (stored.length === 0) return null;
+  const byId = new Map(stored.map((s) => [s.event_id, s]));
+  const different = stored.filter((s) => {
+    const wanted = batch.byId.get(s.event_id);
+    return !wanted || wanted.hash !== s.payload_hash || wanted.stream !== s.stream;
+  });
+  if (different.length > 0) {
+    throw new IdempotencyConflictError(
+      `eventId already stored with a different payload or in another stream: ${different.map((s) => s.event_id).join(', ')}`,
+      different.map((s) => s.event_id),
+    );
+  }
+  if (stored.length < batch.ids.length) {
+    const known = stored.map((s) => s.event_id);
+    throw new IdempotencyConflictError(
+      `the batch mixes already stored and new eventIds (resend the exact original batch); stored: ${known.join(', ')}`,
+      known,
+    );
+  }
+  const streams = batch.appends.map((a) => {
+    const refs = a.events.map((e) => byId.get(e.id)!);
+    const revisions = refs.map((r) => r.stream_revision);
+    const positions = refs.map((r) => Number(r.global_position));
+    return {
+      stream: a.stream,
+      written: false,
+      firstRevision: Math.min(...revisions),
+      lastRevision: Math.max(...revisions),
+      firstPosition: Math.min(...positions),
+      lastPosition: Math.max(...positions),
+    };
+  });
+  return {
+    written: false,
+    count: batch.ids.length,
+    firstPosition: Math.min(...streams.map((s) => s.firstPosition)),
+    lastPosition: Math.max(...streams.map((s) => s.lastPosition)),
+    streams,
+  };
+}
+
+type AppendPlan = {
+  streams: string[]; // distinct, sorted: the lock order
+  counts: Map<string, number>;
+  required: Map<string, number>;
+  eventStreams: string[];
+  offsets: number[];
+  types: string[];
+  hashes: string[];
+  data: unknown[];
+  metadata: unknown[];
+};
+
+/**
+ * Per-stream parameters of SQL_APPEND. A stream may occur several times in one request: each occurrence's
+ * expectation becomes a requirement on the stream's revision before the request (n - events before it), and the
+ * requirements of one stream must agree (else REQUIRE_IMPOSSIBLE: a conflict whatever the store holds).
+ */
+function planAppend(batch: PreparedBatch): AppendPlan {
+  const counts = new Map<string, number>();
+  const required = new Map<string, number>();
+  const plan: AppendPlan = { streams: [], counts, required, eventStreams: [], offsets: [], types: [], hashes: [], data: [], metadata: [] };
+  for (const a of batch.appends) {
+    const before = counts.get(a.stream) ?? 0;
+    const e = a.expectedRevision;
+    const need = e === 'any' ? REQUIRE_ANY : e === 'no-stream' ? (before === 0 ? REQUIRE_NO_STREAM : REQUIRE_IMPOSSIBLE) : e - before < -1 ? REQUIRE_IMPOSSIBLE : e - before;
+    const previous = required.get(a.stream) ?? REQUIRE_ANY;
+    required.set(a.stream, need === REQUIRE_ANY ? previous : previous === REQUIRE_ANY || previous === need ? need : REQUIRE_IMPOSSIBLE);
+    a.events.forEach((ev, i) => {
+      plan.eventStreams.push(a.stream);
+      plan.offsets.push(before + i);
+      plan.types.push(ev.type);
+      plan.hashes.push(ev.hash);
+      plan.data.push(ev.data);
+      plan.metadata.push(ev.metadata);
+    });
+    counts.set(a.stream, before + a.events.length);
+  }
+  plan.streams = [...counts.keys()].sort();
+  return plan;
+}
+
+/** The conflict to report for a stream whose revision before the request was `actual`: its first failing occurrence. */
+function revisionConflict(batch: PreparedBatch, stream: string, actual: number | null): RevisionConflictError {
+  let current = actual;
+  for (const a of batch.appends) {
+    if (a.stream !== stream) continue;
+    const e = a.expectedRevision;
+    if ((e === 'no-stream' && current !== null) || (typeof e === 'number' && current !== e)) return new RevisionConflictError(stream, e, current);
+    current = (current ?? -1) + a.events.length;
+  }
+  return new RevisionConflictError(stream, batch.appends.find((a) => a.stream === stream)!.expectedRevision, actual);
+}
+
+export class PostgresEventStore implements EventStore {
+  private readonly readPageSize: number;
+  private readonly pollIntervalMs: number;
+  private listener: NotificationListener | null = null;
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  /** `pool` stays the caller's: `close()` does not end it. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: PostgresEventStoreOptions = {},
+    private readonly ownsPool = false,
+  ) {
+    this.readPageSize = options.readPageSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  /** A store with its own pool, which `close()` ends. Run EVENT_STORE_MIGRATIONS first. */
+  static connect(url: string, poolConfig: Omit<PoolConfig, 'connectionString'> = {}, options: PostgresEventStoreOptions = {}): PostgresEventStore {
+    const pool = new Pool({ connectionString: url, max: 20, ...poolConfig });
+    pool.on('error', () => undefined); // an idle client losing its connection must not crash the process
+    return new PostgresEventStore(pool, options, true);
+  }
+
+  async appendToStream(stream: string, expectedRevision: ExpectedRevision, events: readonly EventToAppend[]): Promise<AppendResult> {
+    const [one] = (await this.append([{ stream, expectedRevision, events }])).streams;
+    return { written: one.written, firstRevision: one.firstRevision, lastRevision: one.lastRevision, firstPosition: one.firstPosition, lastPosition: one.lastPosition };
+  }
+
+  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    return this.append(appends);
+  }
+
+  private async append(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    const batch = prepare(appends);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      // Idempotency comes first, checked optimistically: the UNIQUE(event_id) index is the lookup on the fast path
+      // (a separate SELECT before every append cost ~1 ms per 100 events and the ingest API asks findByEventIds
+      // anyway). Every way an append of already stored ids can fail — a stale expectation (the retry of a batch
+      // moved the stream on) or the unique violation on event_id (also the race of two identical concurrent
+      // appends) — rolls back and asks the store which ids exist; that answer wins over the original error. So an
+      // identical retry answers with the original result even when its expectation is stale by now.
+      try {
+        return await this.write(client, batch);
+      } catch (err) {
+        if (err instanceof RevisionConflictError || isUniqueViolation(err, 'events_event_id_key')) {
+          const known = idempotentAnswer(batch, await this.findForIdempotency(client, batch.ids));
+          if (known) return known;
+        }
+        throw err;
+      }
+    } catch (err) {
+      if ((err as { brokenConnection?: boolean })?.brokenConnection) broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async findForIdempotency(client: PoolClient, ids: string[]): Promise<StoredRef[]> {
+    const { rows } = await client.query<StoredRef>({ name: 'kc_es_find_for_idempotency', text: SQL_FIND_FOR_IDEMPOTENCY, values: [ids] });
+    return rows;
+  }
+
+  private async write(client: PoolClient, batch: PreparedBatch): Promise<MultiAppendResult> {
+    const plan = planAppend(batch);
+    const values = [
+      plan.streams,
+      plan.streams.map((s) => plan.counts.get(s)!),
+      plan.streams.map((s) => plan.required.get(s)!),
+      batch.ids.length,
+      plan.eventStreams,
+      plan.offsets,
+      batch.ids,
+      plan.types,
+      plan.hashes,
+      JSON.stringify(plan.data),
+      JSON.stringify(plan.metadata),
+    ];
+    let rows: { base: number | string; stream: string; actual: number }[];
+    try {
+      if (this.options.beforeCommit) {
+        // Test hook: the same statement in an explicit transaction, so the hook runs between it and COMMIT.
+        await client.query('BEGIN');
+        try {
+          rows = (await client.query({ name: 'kc_es_append', text: SQL_APPEND, values })).rows;
+          await this.options.beforeCommit(client);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {
+            if (err && typeof err === 'object') (err as { brokenConnection?: boolean }).brokenConnection = true;
+          });
+          throw err;
+        }
+      } else {
+        // Autocommit: the statement is the transaction; the server commits right after it, the lock never waits
+        // for a client round trip.
+        rows = (await client.query({ name: 'kc_es_append', text: SQL_APPEND, values })).rows;
+      }
+    } catch (err) {
+      const e = err as { code?: string; detail?: string };
+      if (e?.code === REVISION_CONFLICT_SQLSTATE && e.detail) {
+        const { stream, actual } = JSON.parse(e.detail) as { stream: string; actual: number };
+        throw revisionConflict(batch, stream, actual < 0 ? null : actual);
+      }
+      throw err;
+    }
+
+    const base = Number(rows[0].base);
+    const revision = new Map(rows.map((r) => [r.stream, r.actual])); // -1: the stream was new
+    let offset = 0;
+    const streams = batch.appends.map((a) => {
+      const first = revision.get(a.stream)! + 1;
+      revision.set(a.stream, first + a.events.length - 1);
+      const result = {
+        stream: a.stream,
+        written: true,
+        firstRevision: first,
+        lastRevision: first + a.events.length - 1,
+        firstPosition: base + offset + 1,
+        lastPosition: base + offset + a.events.length,
+      };
+      offset += a.events.length;
+      return result;
+    });
+    return { written: true, count: batch.ids.length, firstPosition: base + 1, lastPosition: base + batch.ids.length, streams };
+  }
+
+  async *readStream(
+    stream: string,
+    options: { fromRevision?: number; toPosition?: number; types?: readonly string[] } = {},
+  ): AsyncIterable<RecordedEvent> {
+    let from = options.fromRevision ?? 0;
+    const toPosition = options.toPosition ?? null;
+    const types = options.types ? [...options.types] : null;
+    for (;;) {
+      const { rows } = await this.pool.query<Row>({
+        name: 'kc_es_read_stream',
+        text: SQL_READ_STREAM,
+        values: [stream, from, toPosition, types, this.readPageSize],
+      });
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < this.readPageSize) return;
+      from = rows[rows.length - 1].stream_revision + 1;
+    }
+  }
+
+  async findByEventIds(eventIds: readonly string[]): Promise<readonly (RecordedEvent & { payloadHash: string })[]> {
+    const ids = [...new Set(eventIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<Row & { payload_hash: string }>({
+      name: 'kc_es_find_by_event_ids',
+      text: `SELECT ${COLUMNS}, payload_hash FROM event_store.events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
+      values: [ids],
+    });
+    return rows.map((r) => ({ ...toRecorded(r), payloadHash: r.payload_hash }));
+  }
+
+  async streamRevision(stream: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ revision: number }>({
+      name: 'kc_es_stream_revision',
+      text: 'SELECT revision FROM event_store.streams WHERE stream = $1',
+      values: [stream],
+    });
+    return rows.length ? rows[0].revision : null;
+  }
+
+  async readAll(fromPosition: number, limit: number): Promise<readonly RecordedEvent[]> {
+    if (!Number.isInteger(limit) || limit <= 0) throw new TypeError('readAll: limit must be a positive integer');
+    const { rows } = await this.pool.query<Row>({ name: 'kc_es_read_all', text: SQL_READ_ALL, values: [fromPosition, limit] });
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<number> {
+    // The counter is only ever advanced by a committing append (and rolled back with it): the committed head.
+    const { rows } = await this.pool.query<{ value: number | string }>('SELECT value FROM event_store.global_position');
+    return rows.length ? Number(rows[0].value) : 0;
+  }
+
+  /**
+   * Catch-up with `readAll` pages of `batchSize` (default 1000), then live: woken by NOTIFY on a dedicated
+   * connection (shared by the store's subscriptions) and polling every `pollIntervalMs` in case a notification is
+   * missed. Batches go to `onEvents` one at a time. `done` rejects when `onEvents` or a read fails (the rejection is
+   * marked handled, so await `done` to see it); `stop()` lets the batch in hand finish and never rejects.
+   */
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    if (this.closed) throw new Error('event store is closed');
+    const batchSize = options.batchSize ?? 1000;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new TypeError('batchSize must be a positive integer');
+    if (!Number.isInteger(options.fromPosition) || options.fromPosition < 0) throw new TypeError('fromPosition must be an integer >= 0');
+
+    let stopped = false;
+    let notified = false;
+    let wake: (() => void) | null = null;
+    const listener = (this.listener ??= new NotificationListener(this.pool.options, EVENT_STORE_NOTIFY_CHANNEL, this.pollIntervalMs));
+    const removeHandler = listener.add(() => {
+      notified = true;
+      wake?.();
+    });
+    const sleep = () =>
+      new Promise<void>((resolve) => {
+        if (stopped || notified) return resolve();
+        const finish = () => {
+          clearTimeout(timer);
+          wake = null;
+          resolve();
+        };
+        const timer = setTimeout(finish, this.pollIntervalMs);
+        wake = finish;
+      });
+
+    const run = async () => {
+      let position = options.fromPosition;
+      let caughtUpReported = false;
+      try {
+        await listener.ensure();
+        while (!stopped) {
+          notified = false; // a notification from now on means: read again before sleeping
+          const events = await this.readAll(position, batchSize);
+          if (stopped) break;
+          if (events.length > 0) {
+            await options.onEvents(events);
+            position = events[events.length - 1].globalPosition;
+            caughtUpReported = false;
+            if (events.length === batchSize) continue;
+          }
+          if (!caughtUpReported) {
+            caughtUpReported = true;
+            options.onCaughtUp?.(position);
+          }
+          await listener.ensure();
+          await sleep();
+        }
+      } finally {
+        removeHandler();
+        this.subscriptions.delete(subscription);
+      }
+    };
+
+    const done = run();
+    done.catch(() => undefined); // handled here so a fatal error cannot crash the process; `done` still rejects
+    const subscription: Subscription = {
+      done,
+      stop: async () => {
+        stopped = true;
+        wake?.();
+        await done.catch(() => undefined);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Stops the subscriptions and the listener; ends the pool only when this store created it (`connect`). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.listener?.close();
+    if (this.ownsPool) await this.pool.end();
+  }
+}
