@@ -25,6 +25,13 @@ export async function createTestDatabase(prefix = 'kc_test'): Promise<TestDataba
       await pool.end();
       const adminPool = createPool(admin, { max: 1 });
       try {
+        // pool.end() resolves before the server has closed the backends; wait briefly so FORCE has nobody to
+        // terminate (terminated clients log noisy "idle client error" lines).
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await adminPool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
         await adminPool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await adminPool.end();
