@@ -15,11 +15,14 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createPool, ensureDatabase, runMigrations, withDatabase } from '../libs/postgres/src';
-import type { EventToAppend, ExpectedRevision } from '../libs/event-store/src/event-store.port';
-import { idempotencyHash } from '../libs/event-store/src/idempotency';
-import { PostgresEventStore } from '../libs/event-store/src/postgres/postgres-event-store';
-import { EVENT_STORE_MIGRATIONS } from '../libs/event-store/src/postgres/postgres-event-store.migrations';
+import { createPool, ensureDatabase, runMigrations, withDatabase } from '@klantcentraal/postgres';
+import {
+  EVENT_STORE_MIGRATIONS,
+  idempotencyHash,
+  PostgresEventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+} from '@klantcentraal/event-store';
 
 /** Default concurrent append connections: on 2 cores more writers only queue on the global position lock. */
 export const APPEND_WRITERS = 4;

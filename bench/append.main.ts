@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEmbeddedPostgres } from '../libs/postgres/src';
+import { startEmbeddedPostgres } from '@klantcentraal/postgres';
 import { appendBenchmark } from './append.bench';
 
 async function main() {

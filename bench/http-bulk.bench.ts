@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '@klantcentraal/config';
 import { generateCustomerHistories } from '@klantcentraal/demo-data';
-import { startPlatform } from '../apps/platform/src/platform';
+import { startPlatform } from '@klantcentraal/platform';
 import { freePort } from '@klantcentraal/postgres';
 
 export type HttpBulkOptions = { databaseUrl: string; events: number; eventsPerRequest: number; concurrency: number };

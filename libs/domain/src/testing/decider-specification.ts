@@ -19,7 +19,7 @@ export type DeciderThen<Event> = Readonly<{
 
 export type DeciderGiven<Command, Event> = Readonly<{ when(command: Command): DeciderThen<Event> }>;
 
-export type DeciderSpec<Command, State, Event> = Readonly<{
+export type DeciderSpec<Command, _State, Event> = Readonly<{
   given(events: readonly Event[]): DeciderGiven<Command, Event>;
 }>;
 
