@@ -7,3 +7,4 @@ export * from './read-models/customer-profile.read-model';
 export * from './read-models/nps.read-model';
 export * from './read-models/complaints.read-model';
 export * from './read-models/funnel.read-model';
+export * from './insights/insights';
