@@ -1,0 +1,148 @@
+/**
+ * `npm run projections -- <command>`:
+ *
+ *   status                      checkpoint, head, lag and parked events per projection
+ *   metrics                     the same as Prometheus text
+ *   parked [name]               parked (poison) events
+ *   retry [name] [position]     re-apply parked events after a fix (all, one projection's, or one event)
+ *   rebuild [name …]            replay into fresh tables and swap them in (default: every projection)
+ *
+ * Database: DATABASE_URL, else the embedded cluster of a running `npm start` (<DATA_DIR>/postgres.url).
+ * A rebuild works while the platform runs: readers keep the old tables until the swap.
+ */
+import { ConfigError, loadConfig } from '@klantcentraal/config';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { createPool, runMigrations } from '@klantcentraal/postgres';
+import { ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
+import { ALL_PROJECTIONS } from '@klantcentraal/read-models';
+import { redactUrl, resolveDatabaseUrl } from './database-url';
+import { PROJECTOR_MIGRATIONS } from './projector';
+
+const USAGE = `usage: npm run projections -- <command>
+  status                    checkpoint, head, lag and parked events per projection
+  metrics                   lag as Prometheus text
+  parked [name]             list parked (poison) events
+  retry [name] [position]   re-apply parked events (after a fix)
+  rebuild [name ...]        replay from position 0 into fresh tables, then swap them in
+projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}`;
+
+class UsageError extends Error {}
+
+const logger: ProjectorLogger = {
+  log: (m) => console.log(m),
+  warn: (m) => console.warn(`warning: ${m}`),
+  error: (m) => console.error(`error: ${m}`),
+};
+
+function table(rows: readonly Record<string, string | number>[]): string {
+  if (rows.length === 0) return '(none)';
+  const columns = Object.keys(rows[0]);
+  const width = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (values: readonly (string | number)[]) =>
+    values.map((v, i) => (typeof v === 'number' ? String(v).padStart(width[i]) : String(v).padEnd(width[i]))).join('  ').trimEnd();
+  return [line(columns), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c])))].join('\n');
+}
+
+function progressLine(p: RebuildProgress): string {
+  const pct = p.headPosition ? ((100 * p.position) / p.headPosition).toFixed(1) : '100.0';
+  const eta = p.etaSeconds === null ? '?' : `${p.etaSeconds} s`;
+  return `${p.phase.padEnd(7)} position ${p.position}/${p.headPosition} (${pct} %)  ${p.eventsPerSecond} events/s  ETA ${eta}`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (!['status', 'metrics', 'parked', 'retry', 'rebuild'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+  const known = ALL_PROJECTIONS.map((p) => p.name);
+  const checkName = (name: string | undefined) => {
+    if (name !== undefined && !known.includes(name)) throw new UsageError(`unknown projection "${name}"`);
+    return name;
+  };
+
+  const config = loadConfig();
+  const { url, source } = resolveDatabaseUrl(config);
+  console.error(`database: ${redactUrl(url)} (from ${source})`);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS]);
+  const pool = createPool(url, { max: 6 });
+  const store = new PostgresEventStore(pool);
+  const runner = new ProjectionRunner({ pool, store, projections: ALL_PROJECTIONS, logger });
+  try {
+    switch (command) {
+      case 'status': {
+        const statuses = await runner.status();
+        console.log(
+          table(
+            statuses.map((s) => ({
+              projection: s.projection,
+              position: s.position,
+              head: s.headPosition,
+              'lag (events)': s.lagEvents,
+              'lag (s)': Number((s.lagMs / 1000).toFixed(1)),
+              parked: s.parked,
+            })),
+          ),
+        );
+        return 0;
+      }
+      case 'metrics':
+        process.stdout.write(await runner.metrics());
+        return 0;
+      case 'parked': {
+        const parked = await runner.listParked(checkName(rest[0]));
+        console.log(
+          table(
+            parked.map((p) => ({
+              projection: p.projection,
+              position: p.globalPosition,
+              type: p.eventType,
+              stream: p.stream,
+              'event id': p.eventId,
+              attempts: p.attempts,
+              error: p.error,
+            })),
+          ),
+        );
+        return 0;
+      }
+      case 'retry': {
+        const name = checkName(rest[0]);
+        const position = rest[1] === undefined ? undefined : Number(rest[1]);
+        if (position !== undefined && (!Number.isInteger(position) || position <= 0)) throw new UsageError(`not a position: "${rest[1]}"`);
+        const result = await runner.retryParked(name, position);
+        console.log(`retried ${result.retried}, applied ${result.succeeded}, still parked ${result.stillParked.length}`);
+        for (const p of result.stillParked) console.log(`  ${p.projection} @${p.globalPosition} ${p.eventType}: ${p.error}`);
+        return result.stillParked.length ? 1 : 0;
+      }
+      case 'rebuild': {
+        rest.forEach(checkName);
+        const tty = process.stdout.isTTY;
+        // The runner's log says what happens (scratch schema, swap, summary); progress goes on one line on a terminal.
+        await runner.rebuild(rest.length ? rest : undefined, {
+          onProgress: (p) => {
+            if (tty && p.phase === 'replay') process.stdout.write(`\r${progressLine(p)}   `);
+            else console.log(`${tty ? '\r' : ''}${progressLine(p)}`);
+          },
+        });
+        return 0;
+      }
+    }
+    return 2;
+  } finally {
+    await store.close();
+    await pool.end();
+  }
+}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });

@@ -1,0 +1,16 @@
+export type { Projection, ProjectionContext } from './projection';
+export {
+  ProjectionRunner,
+  type CatchUpOptions,
+  type ProjectionRunnerOptions,
+  type ProjectionStatus,
+  type ProjectorLogger,
+  type Readiness,
+  type RetryParkedResult,
+} from './projection-runner';
+export type { RebuildOptions, RebuildProgress, RebuildResult } from './projection-rebuild';
+export type { ParkedEvent } from './parked-events';
+export { ProjectionLagError } from './projection-lag.error';
+export { formatLagMetrics } from './projection-metrics';
+export { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunnerSchema1767225601000 } from './projection-runner.migrations';
+export { waitForCheckpoints, type WaitForCheckpointsOptions } from './wait-for-position';

@@ -1,0 +1,48 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Schema `read_models`: the ACTIVE read-model schema every query reads (the read-model lib's migrations create the
+ * read-model tables in it), plus the runner's own bookkeeping, which lives next to the rows it describes so that a
+ * rebuild swaps rows, checkpoints and parked events together:
+ *
+ * - `checkpoints`: per projection, the global position up to which its rows are complete. Written in the same
+ *   transaction as the rows (effectively-once).
+ * - `parked_events`: events a projection could not apply (poison events), skipped for that projection only until
+ *   `retryParked` succeeds or a rebuild applies them.
+ */
+export class ProjectionRunnerSchema1767225601000 implements MigrationInterface {
+  readonly name = 'ProjectionRunnerSchema1767225601000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE SCHEMA IF NOT EXISTS read_models`);
+    await q.query(`
+      CREATE TABLE read_models.checkpoints (
+        projection TEXT        NOT NULL,
+        position   BIGINT      NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        CONSTRAINT checkpoints_pkey PRIMARY KEY (projection),
+        CONSTRAINT checkpoints_position_check CHECK (position >= 0)
+      )`);
+    await q.query(`
+      CREATE TABLE read_models.parked_events (
+        projection      TEXT        NOT NULL,
+        global_position BIGINT      NOT NULL,
+        event_id        UUID        NOT NULL,
+        stream          TEXT        NOT NULL,
+        event_type      TEXT        NOT NULL,
+        error           TEXT        NOT NULL,
+        attempts        INT         NOT NULL,
+        parked_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+        retried_at      TIMESTAMPTZ NULL,
+        CONSTRAINT parked_events_pkey PRIMARY KEY (projection, global_position)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS read_models.parked_events`);
+    await q.query(`DROP TABLE IF EXISTS read_models.checkpoints`);
+  }
+}
+
+/** The runner's migrations; run them before the read-model lib's (which create tables in `read_models`). */
+export const PROJECTION_RUNNER_MIGRATIONS = [ProjectionRunnerSchema1767225601000] as const;

@@ -1,0 +1,45 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@klantcentraal/event-store';
+
+/** What a projection gets for one batch: the runner's open transaction and where its tables live. */
+export type ProjectionContext = Readonly<{
+  /** The runner's transaction: everything written here commits together with the checkpoint. */
+  client: PoolClient;
+  /**
+   * Schema holding the projection's tables: `read_models` normally; a scratch schema during a rebuild.
+   * Always qualify table names with it (`"${schema}".customer_profiles`); never rely on search_path.
+   */
+  schema: string;
+}>;
+
+/**
+ * A read model's writer: a pure fold (in libs/domain) plus set-based SQL. Registered with the projection runner,
+ * which reads the global log from the projection's checkpoint and calls `apply` with ascending batches, inside
+ * one transaction that also stores the checkpoint (each event takes effect exactly once).
+ */
+export interface Projection {
+  /** Stable name: checkpoint key, `npm run projections -- rebuild <name>`. */
+  readonly name: string;
+  /** Tables it owns in the read-model schema (created by migrations; a rebuild copies their definitions). */
+  readonly tables: readonly string[];
+  /** Event types it handles; the runner passes only these (but advances the checkpoint past all). */
+  readonly eventTypes: readonly string[];
+  /**
+   * Apply a batch (ascending globalPosition). Must be deterministic: a replay from position 0 produces the same
+   * rows. Write set-based (multi-row upserts, unnest, COPY), never row-by-row ORM saves.
+   */
+  apply(events: readonly RecordedEvent[], context: ProjectionContext): Promise<void>;
+  /**
+   * Optional: delete every row these streams contributed to. With it, `retryParked` replays the parked events'
+   * streams in order (exact, also for order-sensitive folds such as "last seen" or phase transitions); without it a
+   * retry re-applies only the parked events, out of order — right only for order-insensitive folds (counts, sums).
+   * Projections whose rows are per customer should implement it (a `DELETE … WHERE customer_id = ANY($1)`).
+   */
+  resetStreams?(streams: readonly string[], context: ProjectionContext): Promise<void>;
+  /**
+   * Optional: tables in the schema the projection writes but does not own, shared with other writers — the seam for
+   * the insights outbox. A rebuild gives the replay an empty scratch copy and discards it at the swap (history is not
+   * emitted again); the live table is carried over, after the live projection has caught up to the swap position.
+   */
+  readonly sharedTables?: readonly string[];
+}
