@@ -4,16 +4,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Logger, Module } from '@nestjs/common';
+import { Controller, Get, Header, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
-import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
+import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
 import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
+import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay } from '@klantcentraal/messaging';
+import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
+import { QueryApiModule } from '@klantcentraal/query-api';
 import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
@@ -37,10 +40,10 @@ export async function startPlatform(config: PlatformConfig, logger = new Logger(
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
     const databaseUrl = await database(config, logger, cleanups);
-    const applied = await runMigrations(databaseUrl, [...EVENT_STORE_MIGRATIONS]);
+    const applied = await runMigrations(databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
-    const pool: Pool = createPool(databaseUrl);
+    const pool: Pool = createPool(databaseUrl, { max: 30 });
     cleanups.push(() => pool.end());
     const eventStore = new PostgresEventStore(pool);
     cleanups.push(() => eventStore.close());
@@ -54,18 +57,55 @@ export async function startPlatform(config: PlatformConfig, logger = new Logger(
       logger.log(`demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
 
+    const projector = startProjector({ pool, store: eventStore, logger: new Logger('projector') });
+    cleanups.push(() => projector.stop());
+    const runner = projector.runner;
+
+    // Insights leave through the outbox; the relay publishes them to Kafka when brokers are configured.
+    if (config.kafkaBrokers) {
+      const relay = new OutboxRelay({
+        pool,
+        publisher: new KafkaInsightPublisher({ brokers: config.kafkaBrokers, clientId: 'klantcentraal-relay' }),
+        logger: new Logger('outbox-relay'),
+      });
+      await relay.start();
+      cleanups.push(() => relay.stop());
+      logger.log(`insights: Kafka topic customer-insights on ${config.kafkaBrokers.join(',')}`);
+    } else {
+      logger.log('insights: KAFKA_BROKERS not set, insights go to the SSE feed only (from the outbox)');
+    }
+
+    @Controller()
+    class MetricsController {
+      @Get('metrics')
+      @Public()
+      @Header('content-type', 'text/plain; version=0.0.4')
+      metrics(): Promise<string> {
+        return runner.metrics();
+      }
+    }
+
     const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
     const keys = config.apiKeys ?? devKeys!.keys;
 
-    @Module({})
+    @Module({ controllers: [MetricsController] })
     class PlatformModule {}
     const app = await NestFactory.create<NestExpressApplication>(
       {
         module: PlatformModule,
         imports: [
           AuthModule.forRoot({ keys }),
-          HealthModule.register({ checks: { database: () => pool.query('SELECT 1') } }),
+          HealthModule.register({
+            checks: { database: () => pool.query('SELECT 1'), projector: () => runner.isReady() },
+          }),
           IngestApiModule.register({ eventStore }),
+          QueryApiModule.register({
+            pool,
+            waitForPosition: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs),
+            requestRebuild: () => {
+              runner.rebuild().catch((err: unknown) => logger.error(`rebuild failed: ${(err as Error).message}`));
+            },
+          }),
         ],
       },
       { bodyParser: false, logger: ['error', 'warn', 'log'] },
