@@ -14,6 +14,7 @@ export async function httpBulkBenchmark(opts: HttpBulkOptions): Promise<HttpBulk
   const port = await freePort();
   const platform = await startPlatform(
     loadConfig({ DATABASE_URL: opts.databaseUrl, PORT: String(port), DEMO_DATA: '0', API_KEYS: JSON.stringify({ 'bench-ingest-key': ['ingest'] }) }),
+    { quiet: true },
   );
   try {
     // Build request bodies up front so generation is not timed: whole customer histories, in recording order.

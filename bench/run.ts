@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { appendBenchmark } from './append.bench';
 import { httpBulkBenchmark } from './http-bulk.bench';
+import { projectionsBenchmark } from './projections.bench';
 import { benchDatabase } from './support';
 
 type Figures = Record<string, Record<string, number | string | boolean>>;
@@ -24,6 +25,10 @@ const SIZES = {
   'append-singles': 2_000,
   'http-bulk-events': 100_000,
   'http-bulk-per-request': 1_000,
+  /** 7 700 generated customers ≈ 1 000 000 events. */
+  'rebuild-customers': 7_700,
+  'profile-queries': 3_000,
+  'ingest-requests-per-second': 50,
 };
 type Sizes = typeof SIZES;
 
@@ -63,6 +68,23 @@ const BENCHMARKS: Benchmark[] = [
       }
     },
   },
+  {
+    name: 'projections',
+    async run(sizes, log) {
+      const db = await benchDatabase('projections');
+      try {
+        return await projectionsBenchmark({
+          databaseUrl: db.url,
+          customers: sizes['rebuild-customers'],
+          profileQueries: sizes['profile-queries'],
+          ingestRequestsPerSecond: sizes['ingest-requests-per-second'],
+          log,
+        });
+      } finally {
+        await db.stop();
+      }
+    },
+  },
 ];
 
 function parseArgs(argv: string[]): { only: string[] | null; sizes: Sizes } {
@@ -80,7 +102,7 @@ function parseArgs(argv: string[]): { only: string[] | null; sizes: Sizes } {
   }
   if (!(scale > 0)) throw new Error('--scale must be a positive number');
   for (const key of Object.keys(sizes) as (keyof Sizes)[]) {
-    if (key.endsWith('per-request') || key.endsWith('customers')) continue;
+    if (key.endsWith('per-request') || key.endsWith('per-second') || key === 'append-customers') continue;
     sizes[key] = Math.max(1, Math.round(sizes[key] * scale));
   }
   const known = BENCHMARKS.map((b) => b.name);

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const platform = await startPlatform(config, logger);
+  const platform = await startPlatform(config);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

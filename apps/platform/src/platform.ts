@@ -30,7 +30,15 @@ export type RunningPlatform = {
 
 const DATABASE_NAME = 'klantcentraal';
 
-export async function startPlatform(config: PlatformConfig, logger = new Logger('platform')): Promise<RunningPlatform> {
+export type StartOptions = Readonly<{
+  /** Log only warnings and errors (benchmarks, tests). */
+  quiet?: boolean;
+}>;
+
+export async function startPlatform(config: PlatformConfig, options: StartOptions = {}): Promise<RunningPlatform> {
+  const logLevels: ('log' | 'warn' | 'error')[] = options.quiet ? ['warn', 'error'] : ['log', 'warn', 'error'];
+  Logger.overrideLogger(logLevels);
+  const logger = new Logger('platform');
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -108,7 +116,7 @@ export async function startPlatform(config: PlatformConfig, logger = new Logger(
           }),
         ],
       },
-      { bodyParser: false, logger: ['error', 'warn', 'log'] },
+      { bodyParser: false, logger: logLevels },
     );
     configureHttpApp(app, {
       title: 'Klantcentraal',

@@ -1,0 +1,142 @@
+/**
+ * Projection benchmarks:
+ * - rebuild.eventsPerSecond: replay of the whole log (≥ 1 000 000 generated events by default) into fresh read-model
+ *   tables, as `npm run projections -- rebuild` does.
+ * - profileQuery.p50Ms / p99Ms: `GET /v1/customers/{id}` over HTTP while another client ingests steadily.
+ * - projectionLag.p99Ms: from an append's 201 to its position being processed by every projection (queryable),
+ *   during that steady ingest.
+ */
+import { loadConfig } from '@klantcentraal/config';
+import { generateCustomerHistories, loadDemoData } from '@klantcentraal/demo-data';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
+import { startPlatform } from '@klantcentraal/platform';
+import { createPool, freePort, runMigrations } from '@klantcentraal/postgres';
+import { ProjectionRunner, waitForCheckpoints } from '@klantcentraal/projections';
+import { PROJECTOR_MIGRATIONS } from '@klantcentraal/projector';
+import { ALL_PROJECTIONS } from '@klantcentraal/read-models';
+import { percentile, round } from './support';
+
+export type ProjectionsBenchOptions = {
+  databaseUrl: string;
+  /** Customers of generated history to load first (7 700 ≈ 1 000 000 events); 0 when the database is loaded. */
+  customers: number;
+  profileQueries: number;
+  /** Steady ingest during the query phase: requests per second, each a small batch to one customer. */
+  ingestRequestsPerSecond: number;
+  log?: (m: string) => void;
+};
+
+export async function projectionsBenchmark(opts: ProjectionsBenchOptions) {
+  const log = opts.log ?? (() => undefined);
+  await runMigrations(opts.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS]);
+  const pool = createPool(opts.databaseUrl, { max: 10 });
+  const store = new PostgresEventStore(pool);
+  try {
+    if (opts.customers > 0) {
+      const started = Date.now();
+      const loaded = await loadDemoData(store, generateCustomerHistories({ customers: opts.customers, seed: 11 }), {
+        checkRules: false,
+        customersPerAppend: 100,
+      });
+      log(`loaded ${loaded.events} events (${loaded.customers} customers) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    const events = await store.headPosition();
+
+    // Rebuild: replay everything into fresh tables, then swap them in (the live tables were empty).
+    const runner = new ProjectionRunner({ pool, store, projections: ALL_PROJECTIONS, logger: silentLogger });
+    let lastReport = 0;
+    const rebuilt = await runner.rebuild(undefined, {
+      onProgress: (p) => {
+        if (Date.now() - lastReport > 10_000) {
+          lastReport = Date.now();
+          log(`rebuild ${p.position}/${p.headPosition} (${Math.round(p.eventsPerSecond)} events/s)`);
+        }
+      },
+    });
+    log(`rebuild of ${rebuilt.events} events in ${(rebuilt.durationMs / 1000).toFixed(1)} s`);
+
+    const query = await profileQueriesUnderIngest(opts, pool, log);
+    return {
+      rebuild: { eventsPerSecond: Math.round(rebuilt.eventsPerSecond), events: rebuilt.events, seconds: round(rebuilt.durationMs / 1000, 1) },
+      profileQuery: { p50Ms: query.p50, p99Ms: query.p99, queries: query.count, concurrentIngestRequestsPerSecond: opts.ingestRequestsPerSecond, storeEvents: events },
+      projectionLag: { p50Ms: query.lagP50, p99Ms: query.lagP99, samples: query.lagSamples },
+    };
+  } finally {
+    await store.close();
+    await pool.end();
+  }
+}
+
+const silentLogger = { log: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+
+async function profileQueriesUnderIngest(opts: ProjectionsBenchOptions, pool: ReturnType<typeof createPool>, log: (m: string) => void) {
+  const port = await freePort();
+  const platform = await startPlatform(
+    loadConfig({
+      DATABASE_URL: opts.databaseUrl,
+      PORT: String(port),
+      DEMO_DATA: '0',
+      API_KEYS: JSON.stringify({ 'bench-ingest-key': ['ingest'], 'bench-analyst-key': ['analyst'] }),
+    }),
+    { quiet: true },
+  );
+  try {
+    const { rows } = await pool.query<{ customer_id: string }>('SELECT customer_id FROM read_models.customer_profiles ORDER BY customer_id');
+    const ids = rows.map((r) => r.customer_id);
+    let stop = false;
+    const lags: number[] = [];
+    // Steady ingest: new customers, a registration then touchpoints, at a fixed request rate.
+    const ingest = (async () => {
+      let n = 0;
+      const interval = 1000 / opts.ingestRequestsPerSecond;
+      let next = Date.now();
+      while (!stop) {
+        const customerId = `bench-live-${n++}`;
+        const res = await fetch(`${platform.url}/v1/customers/${customerId}/events`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer bench-ingest-key', 'content-type': 'application/json' },
+          body: JSON.stringify({
+            events: [
+              { type: 'ProspectRegistered', data: { name: `Live ${n}`, size: 'small' } },
+              { type: 'MailSent', data: { mailId: `m-${n}` } },
+              { type: 'WebsiteVisited', data: { url: 'https://example.com/pricing', durationSeconds: 40 } },
+            ],
+          }),
+        });
+        const answered = performance.now();
+        if (res.status !== 201) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+        const { lastPosition } = (await res.json()) as { lastPosition: number };
+        await waitForCheckpoints(pool, lastPosition, { timeoutMs: 10_000, pollMs: 1 });
+        lags.push(performance.now() - answered);
+        next += interval;
+        const wait = next - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    })();
+    const latencies: number[] = [];
+    for (let i = 0; i < opts.profileQueries; i++) {
+      const id = ids[(i * 7919) % ids.length];
+      const started = performance.now();
+      const res = await fetch(`${platform.url}/v1/customers/${id}`, { headers: { authorization: 'Bearer bench-analyst-key' } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`profile query answered ${res.status}`);
+      latencies.push(performance.now() - started);
+    }
+    stop = true;
+    await ingest;
+    latencies.sort((a, b) => a - b);
+    lags.sort((a, b) => a - b);
+    log(`${latencies.length} profile queries, ${lags.length} ingest requests during them`);
+    return {
+      p50: round(percentile(latencies, 50)),
+      p99: round(percentile(latencies, 99)),
+      count: latencies.length,
+      lagP50: round(percentile(lags, 50)),
+      lagP99: round(percentile(lags, 99)),
+      lagSamples: lags.length,
+    };
+  } finally {
+    await platform.stop();
+  }
+}
