@@ -29,3 +29,14 @@ export * from './experience/experience.query';
 
 export { FunnelProjection, OPPORTUNITY_STAGES_TABLE } from './funnel/funnel.projection';
 export * from './funnel/funnel.query';
+
+export { InsightsProjection, INSIGHTS_PROJECTION, type InsightsProjectionOptions } from './insights/insights.projection';
+export {
+  InsightTimer,
+  startInsightTimer,
+  type InsightTimerOptions,
+  type InsightTimerTick,
+  type RunningInsightTimer,
+} from './insights/insight-timer';
+export { InsightWatchSchema1767744000000 } from './insights/insight-watch.migrations';
+export { INSIGHT_WATCH_TABLE, INSIGHT_EMISSION_TABLE } from './insights/insight-watch.store';

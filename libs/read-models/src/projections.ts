@@ -2,6 +2,7 @@ import type { Projection } from '@klantcentraal/projections';
 import type { CustomerDefinitionProvider } from './customer-definition/customer-definition.store';
 import { CustomerProfileProjection } from './customer-profile/customer-profile.projection';
 import { FunnelProjection } from './funnel/funnel.projection';
+import { InsightsProjection } from './insights/insights.projection';
 import { NpsResponsesProjection } from './nps/nps.projection';
 
 export type ReadModelProjectionsOptions = Readonly<{
@@ -10,11 +11,18 @@ export type ReadModelProjectionsOptions = Readonly<{
    * version in `read_models.customer_definitions`, read in the runner's transaction once per batch.
    */
   definitionProvider?: CustomerDefinitionProvider;
+  /**
+   * Also the insights projection (`insights`: the real-time feed's source), which writes `feed.insight_outbox`:
+   * run libs/messaging's MESSAGING_MIGRATIONS too. Default false.
+   */
+  insights?: boolean;
 }>;
 
-/** Every read-model writer, to register with the projection runner. */
+/** Every read-model writer, to register with the projection runner (with `insights: true` also the insights one). */
 export function createProjections(options: ReadModelProjectionsOptions = {}): Projection[] {
-  return [new CustomerProfileProjection(options), new NpsResponsesProjection(options), new FunnelProjection()];
+  const projections: Projection[] = [new CustomerProfileProjection(options), new NpsResponsesProjection(options), new FunnelProjection()];
+  if (options.insights) projections.push(new InsightsProjection(options));
+  return projections;
 }
 
 /** The writers with the stored (active) customer definition. */

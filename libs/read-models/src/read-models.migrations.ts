@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DEFAULT_CUSTOMER_DEFINITION } from '@klantcentraal/domain';
+import { InsightWatchSchema1767744000000 } from './insights/insight-watch.migrations';
 
 /**
  * The read models' tables in schema `read_models` (owned by these migrations, never by `synchronize`).
@@ -218,4 +219,4 @@ const COMMENTS = [
 ];
 
 /** The read models' migrations, in order; pass them to `runMigrations` with the other libs' migrations. */
-export const READ_MODEL_MIGRATIONS = [ReadModelsSchema1767312000000] as const;
+export const READ_MODEL_MIGRATIONS = [ReadModelsSchema1767312000000, InsightWatchSchema1767744000000] as const;

@@ -1,0 +1,2 @@
+export { FeedGatewayModule, type FeedGatewayOptions } from './feed-gateway.module';
+export { InsightFeed } from './feed/insight-feed';
