@@ -17,6 +17,8 @@ import { IngestApiModule } from '@klantcentraal/ingest-api';
 import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay } from '@klantcentraal/messaging';
 import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
+import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
+import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
 import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
@@ -65,9 +67,17 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       logger.log(`demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
 
-    const projector = startProjector({ pool, store: eventStore, logger: new Logger('projector') });
+    const projector = startProjector({
+      pool,
+      store: eventStore,
+      projections: createProjections({ insights: true }),
+      logger: new Logger('projector'),
+    });
     cleanups.push(() => projector.stop());
     const runner = projector.runner;
+    // Time-caused insights (an SLA breached, a customer departed by inactivity) need no new event.
+    const insightTimer = startInsightTimer({ pool, store: eventStore, logger: new Logger('insight-timer') });
+    cleanups.push(() => insightTimer.stop());
 
     // Insights leave through the outbox; the relay publishes them to Kafka when brokers are configured.
     if (config.kafkaBrokers) {
@@ -114,6 +124,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
               runner.rebuild().catch((err: unknown) => logger.error(`rebuild failed: ${(err as Error).message}`));
             },
           }),
+          FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
       { bodyParser: false, logger: logLevels },
