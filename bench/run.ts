@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { appendBenchmark } from './append.bench';
 import { httpBulkBenchmark } from './http-bulk.bench';
+import { feedBenchmark } from './feed.bench';
 import { projectionsBenchmark } from './projections.bench';
 import { benchDatabase } from './support';
 
@@ -29,6 +30,8 @@ const SIZES = {
   'rebuild-customers': 7_700,
   'profile-queries': 3_000,
   'ingest-requests-per-second': 50,
+  'feed-samples': 300,
+  'feed-bulk-events': 50_000,
 };
 type Sizes = typeof SIZES;
 
@@ -78,6 +81,28 @@ const BENCHMARKS: Benchmark[] = [
           customers: sizes['rebuild-customers'],
           profileQueries: sizes['profile-queries'],
           ingestRequestsPerSecond: sizes['ingest-requests-per-second'],
+          log,
+        });
+      } finally {
+        await db.stop();
+      }
+    },
+  },
+  {
+    name: 'feed',
+    async run(sizes, log) {
+      const brokers = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
+      if (!brokers?.length) {
+        log('skipped: KAFKA_BROKERS is not set (infra/kafka/start, then KAFKA_BROKERS=127.0.0.1:9092 npm run bench)');
+        return {};
+      }
+      const db = await benchDatabase('feed');
+      try {
+        return await feedBenchmark({
+          databaseUrl: db.url,
+          kafkaBrokers: brokers,
+          samples: sizes['feed-samples'],
+          bulkEvents: sizes['feed-bulk-events'],
           log,
         });
       } finally {
