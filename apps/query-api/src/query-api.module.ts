@@ -20,6 +20,7 @@ import {
   type RequestRebuild,
   type WaitForPosition,
 } from './query-api.tokens';
+import { WAREHOUSE_CONTROLLERS, warehouseProviders } from './warehouse/warehouse.providers';
 
 export type QueryApiOptions = Readonly<{
   /** The database holding schema `read_models` (READ_MODEL_MIGRATIONS applied). */
@@ -39,6 +40,8 @@ export type QueryApiOptions = Readonly<{
   requestRebuild?: RequestRebuild;
   /** The customer definition to view with. Default: the active version in read_models.customer_definitions. */
   definitionProvider?: CustomerDefinitionProvider;
+  /** `X-Min-Position` on `/v1/warehouse/*`: `(p, t) => warehouseRunner.waitForPosition(p, t)` (its own runner, schema warehouse). */
+  waitForWarehousePosition?: WaitForPosition;
 }>;
 
 /**
@@ -60,7 +63,7 @@ export class QueryApiModule {
     return {
       module: QueryApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CustomersController, InsightsController, CustomerDefinitionController],
+      controllers: [CustomersController, InsightsController, CustomerDefinitionController, ...WAREHOUSE_CONTROLLERS],
       providers: [
         { provide: READ_MODELS, useValue: readModels },
         { provide: WAIT_FOR_POSITION, useValue: options.waitForPosition ?? null },
@@ -71,6 +74,7 @@ export class QueryApiModule {
         ...INSIGHT_HANDLERS,
         GetCustomerDefinitionHandler,
         SetCustomerDefinitionHandler,
+        ...warehouseProviders(options.waitForWarehousePosition),
       ],
     };
   }
