@@ -19,6 +19,8 @@ import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
 import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
 import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
+import { ProjectionRunner } from '@klantcentraal/projections';
+import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
@@ -50,7 +52,12 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
     const databaseUrl = await database(config, logger, cleanups);
-    const applied = await runMigrations(databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS]);
+    const applied = await runMigrations(databaseUrl, [
+      ...EVENT_STORE_MIGRATIONS,
+      ...PROJECTOR_MIGRATIONS,
+      ...MESSAGING_MIGRATIONS,
+      ...WAREHOUSE_MIGRATIONS,
+    ]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
     const pool: Pool = createPool(databaseUrl, { max: 30 });
@@ -75,6 +82,26 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     });
     cleanups.push(() => projector.stop());
     const runner = projector.runner;
+    // The datamining warehouse (schema `warehouse`) has its own runner: own checkpoints, rebuilt on its own.
+    const warehouse = new ProjectionRunner({
+      pool,
+      store: eventStore,
+      schema: WAREHOUSE_SCHEMA,
+      projections: createWarehouseProjections(),
+      logger: new Logger('warehouse'),
+    });
+    warehouse.start();
+    cleanups.push(() => warehouse.stop());
+    try {
+      const reader = await ensureWarehouseReader({
+        databaseUrl,
+        dataDir: config.dataDir,
+        password: config.warehouseReaderPassword,
+      });
+      logger.log(`warehouse SQL access (read-only role ${reader.role}): ${reader.psql}`);
+    } catch (err) {
+      logger.warn(`warehouse read-only role not created (${(err as Error).message}); SQL access for analysts is unavailable`);
+    }
     // Time-caused insights (an SLA breached, a customer departed by inactivity) need no new event.
     const insightTimer = startInsightTimer({ pool, store: eventStore, logger: new Logger('insight-timer') });
     cleanups.push(() => insightTimer.stop());
@@ -98,8 +125,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       @Get('metrics')
       @Public()
       @Header('content-type', 'text/plain; version=0.0.4')
-      metrics(): Promise<string> {
-        return runner.metrics();
+      async metrics(): Promise<string> {
+        return `${await runner.metrics()}${await warehouse.metrics()}`;
       }
     }
 
@@ -114,14 +141,22 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
         imports: [
           AuthModule.forRoot({ keys }),
           HealthModule.register({
-            checks: { database: () => pool.query('SELECT 1'), projector: () => runner.isReady() },
+            checks: {
+              database: () => pool.query('SELECT 1'),
+              projector: () => runner.isReady(),
+              warehouse: () => warehouse.isReady(),
+            },
           }),
           IngestApiModule.register({ eventStore }),
           QueryApiModule.register({
             pool,
             waitForPosition: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs),
+            waitForWarehousePosition: (position, timeoutMs) => warehouse.waitForPosition(position, timeoutMs),
+            // A new customer definition re-derives phases by replay, in the read models and the warehouse.
             requestRebuild: () => {
-              runner.rebuild().catch((err: unknown) => logger.error(`rebuild failed: ${(err as Error).message}`));
+              for (const r of [runner, warehouse]) {
+                r.rebuild().catch((err: unknown) => logger.error(`rebuild failed: ${(err as Error).message}`));
+              }
             },
           }),
           FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),

@@ -23,6 +23,8 @@ export type PlatformConfig = {
   eventStore: 'postgres' | 'eventstoredb';
   eventStoreConnectionString: string | null;
   kafkaBrokers: string[] | null;
+  /** Password of the warehouse's read-only SQL role; absent: generated into dataDir. */
+  warehouseReaderPassword: string | null;
 };
 
 export class ConfigError extends Error {
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     eventStore,
     eventStoreConnectionString,
     kafkaBrokers,
+    warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
   };
 }
 
