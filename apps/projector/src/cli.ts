@@ -14,9 +14,14 @@ import { ConfigError, loadConfig } from '@klantcentraal/config';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
-import { ALL_PROJECTIONS } from '@klantcentraal/read-models';
+import { createProjections } from '@klantcentraal/read-models';
+import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
+import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { redactUrl, resolveDatabaseUrl } from './database-url';
 import { PROJECTOR_MIGRATIONS } from './projector';
+
+const READ_MODEL_PROJECTIONS = createProjections({ insights: true });
+const WAREHOUSE_PROJECTIONS = createWarehouseProjections();
 
 const USAGE = `usage: npm run projections -- <command>
   status                    checkpoint, head, lag and parked events per projection
@@ -24,7 +29,7 @@ const USAGE = `usage: npm run projections -- <command>
   parked [name]             list parked (poison) events
   retry [name] [position]   re-apply parked events (after a fix)
   rebuild [name ...]        replay from position 0 into fresh tables, then swap them in
-projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}`;
+projections: ${[...READ_MODEL_PROJECTIONS, ...WAREHOUSE_PROJECTIONS].map((p) => p.name).join(', ')}`;
 
 class UsageError extends Error {}
 
@@ -56,7 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (!['status', 'metrics', 'parked', 'retry', 'rebuild'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-  const known = ALL_PROJECTIONS.map((p) => p.name);
+  const known = [...READ_MODEL_PROJECTIONS, ...WAREHOUSE_PROJECTIONS].map((p) => p.name);
   const checkName = (name: string | undefined) => {
     if (name !== undefined && !known.includes(name)) throw new UsageError(`unknown projection "${name}"`);
     return name;
@@ -65,10 +70,37 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig();
   const { url, source } = resolveDatabaseUrl(config);
   console.error(`database: ${redactUrl(url)} (from ${source})`);
-  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS]);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const pool = createPool(url, { max: 6 });
   const store = new PostgresEventStore(pool);
-  const runner = new ProjectionRunner({ pool, store, projections: ALL_PROJECTIONS, logger });
+  // Two runners, as in the platform: the read models (schema read_models) and the warehouse (schema warehouse).
+  const readModels = new ProjectionRunner({ pool, store, projections: READ_MODEL_PROJECTIONS, logger });
+  const warehouse = new ProjectionRunner({ pool, store, schema: WAREHOUSE_SCHEMA, projections: WAREHOUSE_PROJECTIONS, logger });
+  const both = [
+    { runner: readModels, names: READ_MODEL_PROJECTIONS.map((p) => p.name) },
+    { runner: warehouse, names: WAREHOUSE_PROJECTIONS.map((p) => p.name) },
+  ];
+  /** The runners a command applies to: all, or the one owning the named projections (with those names). */
+  const selected = (names: readonly string[]) =>
+    both
+      .map((b) => ({ runner: b.runner, names: names.filter((n) => b.names.includes(n)) }))
+      .filter((b) => names.length === 0 || b.names.length > 0);
+  const runner = {
+    status: async () => (await Promise.all(both.map((b) => b.runner.status()))).flat(),
+    metrics: async () => (await Promise.all(both.map((b) => b.runner.metrics()))).join(''),
+    listParked: async (name?: string) => (await Promise.all(selected(name ? [name] : []).map((b) => b.runner.listParked(name)))).flat(),
+    retryParked: async (name?: string, position?: number) => {
+      const results = await Promise.all(selected(name ? [name] : []).map((b) => b.runner.retryParked(name, position)));
+      return {
+        retried: results.reduce((n, r) => n + r.retried, 0),
+        succeeded: results.reduce((n, r) => n + r.succeeded, 0),
+        stillParked: results.flatMap((r) => r.stillParked),
+      };
+    },
+    rebuild: async (names: readonly string[] | undefined, options: Parameters<ProjectionRunner['rebuild']>[1]) => {
+      for (const b of selected(names ?? [])) await b.runner.rebuild(names ? b.names : undefined, options);
+    },
+  };
   try {
     switch (command) {
       case 'status': {
