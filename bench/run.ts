@@ -15,7 +15,15 @@ import { appendBenchmark } from './append.bench';
 import { httpBulkBenchmark } from './http-bulk.bench';
 import { feedBenchmark } from './feed.bench';
 import { projectionsBenchmark } from './projections.bench';
-import { benchDatabase } from './support';
+import { benchDatabase, type BenchDatabase } from './support';
+import { warehouseBenchmark } from './warehouse.bench';
+
+/**
+ * One database holding ~1 000 000 generated events, loaded once and shared by the benchmarks that need a big store
+ * (projections, warehouse, audit): loading it is the slowest part of the run.
+ */
+let bigDatabase: Promise<BenchDatabase> | null = null;
+const sharedBigDatabase = () => (bigDatabase ??= benchDatabase('big'));
 
 type Figures = Record<string, Record<string, number | string | boolean>>;
 type Benchmark = { name: string; run(sizes: Sizes, log: (m: string) => void): Promise<Figures> };
@@ -30,6 +38,7 @@ const SIZES = {
   'rebuild-customers': 7_700,
   'profile-queries': 3_000,
   'ingest-requests-per-second': 50,
+  'warehouse-queries': 20,
   'feed-samples': 300,
   'feed-bulk-events': 50_000,
 };
@@ -74,18 +83,28 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'projections',
     async run(sizes, log) {
-      const db = await benchDatabase('projections');
-      try {
-        return await projectionsBenchmark({
-          databaseUrl: db.url,
-          customers: sizes['rebuild-customers'],
-          profileQueries: sizes['profile-queries'],
-          ingestRequestsPerSecond: sizes['ingest-requests-per-second'],
-          log,
-        });
-      } finally {
-        await db.stop();
-      }
+      const db = await sharedBigDatabase();
+      return projectionsBenchmark({
+        databaseUrl: db.url,
+        customers: sizes['rebuild-customers'],
+        profileQueries: sizes['profile-queries'],
+        ingestRequestsPerSecond: sizes['ingest-requests-per-second'],
+        log,
+      });
+    },
+  },
+  {
+    name: 'warehouse',
+    async run(sizes, log) {
+      const db = await sharedBigDatabase();
+      // Loads ~1 050 000 events only when the projections benchmark has not already filled the shared store.
+      return warehouseBenchmark({
+        databaseUrl: db.url,
+        events: Math.round(sizes['rebuild-customers'] * 136),
+        queries: sizes['warehouse-queries'],
+        incremental: false,
+        log,
+      });
     },
   },
   {
@@ -127,7 +146,7 @@ function parseArgs(argv: string[]): { only: string[] | null; sizes: Sizes } {
   }
   if (!(scale > 0)) throw new Error('--scale must be a positive number');
   for (const key of Object.keys(sizes) as (keyof Sizes)[]) {
-    if (key.endsWith('per-request') || key.endsWith('per-second') || key === 'append-customers') continue;
+    if (key.endsWith('per-request') || key.endsWith('per-second') || key === 'append-customers' || key.endsWith('queries')) continue;
     sizes[key] = Math.max(1, Math.round(sizes[key] * scale));
   }
   const known = BENCHMARKS.map((b) => b.name);
@@ -162,6 +181,7 @@ async function main() {
     Object.assign(figures, result);
     console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+  if (bigDatabase) await (await bigDatabase).stop();
   const merged = {
     ...previous,
     ...figures,
