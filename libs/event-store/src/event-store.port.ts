@@ -29,6 +29,13 @@ export type RecordedEvent = Readonly<{
   globalPosition: number;
   /** Server time of the append, ISO-8601. */
   recordedAt: string;
+  /**
+   * Integrity hash (hash-chain.ts): lowercase hex SHA-256 of `previousHash` followed by the canonical JSON of this
+   * stored envelope. Set by adapters that keep a hash chain (PostgreSQL).
+   */
+  hash?: string;
+  /** The stream's previous event's `hash`; 64 zeros for revision 0. */
+  previousHash?: string;
 }>;
 
 export type AppendResult = Readonly<{
@@ -93,6 +100,11 @@ export interface EventStore {
   findByEventIds(eventIds: readonly string[]): Promise<readonly (RecordedEvent & { payloadHash: string })[]>;
   /** The stream's last revision, or null when it does not exist. */
   streamRevision(stream: string): Promise<number | null>;
+  /**
+   * Optional (adapters with a hash chain): the stream's last revision and the hash of its last event as kept with the
+   * stream, or null when it does not exist. Lets a verifier notice a deleted last event.
+   */
+  streamHead?(stream: string): Promise<Readonly<{ revision: number; lastHash: string | null }> | null>;
   /** Events of the global log with globalPosition > fromPosition, ascending, at most `limit`. Never skips. */
   readAll(fromPosition: number, limit: number): Promise<readonly RecordedEvent[]>;
   /** The highest committed global position (0 for an empty store). */

@@ -1,14 +1,46 @@
 import { createHash } from 'node:crypto';
 
-/** Canonical JSON: object keys sorted, no whitespace (RFC 8785-style), so equal payloads hash equally. */
+/**
+ * Canonical JSON: object keys sorted (by UTF-16 code units), no whitespace, strings and numbers as JSON.stringify
+ * writes them (RFC 8785-style), so equal payloads hash equally. Like JSON.stringify it uses `toJSON` (a Date becomes
+ * its ISO string), leaves out undefined (function, symbol) object members and writes such array elements as null.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null'; // as JSON.stringify: -0 → 0, NaN/±Infinity → null
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
+      // Plain loops and one sort: this runs for every appended event (hash chain and idempotency key).
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (isJsonValue(value[i]) ? canonicalJson(value[i]) : 'null');
+        return `${out}]`;
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort(); // default sort: UTF-16 code units
+      let out = '{';
+      for (const key of keys) {
+        const member = record[key];
+        if (!isJsonValue(member)) continue;
+        out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(member);
+      }
+      return `${out}}`;
+    }
+    case 'bigint':
+      throw new TypeError('canonicalJson: a BigInt is not JSON (as JSON.stringify says)');
+    default:
+      return 'null'; // undefined, a function or a symbol at the top level (JSON.stringify would return undefined)
+  }
 }
+
+/** What JSON.stringify writes a member for (undefined, functions and symbols are left out of objects). */
+const isJsonValue = (value: unknown): boolean => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
 
 export function idempotencyHash(payload: unknown): string {
   return createHash('sha256').update(canonicalJson(payload)).digest('hex');

@@ -1,6 +1,18 @@
 export * from './event-store.port';
 export * from './errors';
 export * from './idempotency';
+export * from './hash-chain';
 export { PostgresEventStore, EVENT_STORE_NOTIFY_CHANNEL } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions } from './postgres/postgres-event-store';
-export { EVENT_STORE_MIGRATIONS, EventStoreSchema1767225600000 } from './postgres/postgres-event-store.migrations';
+export { verifyPostgresEventStore } from './postgres/postgres-chain-verification';
+export type {
+  BrokenStream,
+  StoreVerification,
+  StoreVerificationOptions,
+  StoreVerificationProgress,
+} from './postgres/postgres-chain-verification';
+export {
+  EVENT_STORE_MIGRATIONS,
+  EventStoreSchema1767225600000,
+  EventStoreHashChain1767571200000,
+} from './postgres/postgres-event-store.migrations';

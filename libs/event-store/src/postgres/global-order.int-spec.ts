@@ -17,6 +17,7 @@ import { createTestDatabase, TestDatabase } from '@klantcentraal/testing';
 import type { EventToAppend, RecordedEvent } from '../event-store.port';
 import { EVENT_STORE_MIGRATIONS } from './postgres-event-store.migrations';
 import { PostgresEventStore } from './postgres-event-store';
+import { verifyPostgresEventStore } from './postgres-chain-verification';
 
 const WRITERS = 16;
 const HOOKED_WRITERS = 11;
@@ -184,5 +185,7 @@ describe('global order without skips (16 racing writers, rollbacks, a live subsc
     expect(reported.size).toBe(committed.length);
     // 4. This adapter is also gap-free: rollbacks do not burn positions.
     expect(committed).toEqual(committed.map((_, i) => i + 1));
+    // 5. Every stream's hash chain verifies after the race: racing appends and rollbacks never break a chain.
+    expect(await verifyPostgresEventStore(db.pool)).toMatchObject({ valid: true, broken: [], events: committed.length, streams: STREAMS });
   });
 });
