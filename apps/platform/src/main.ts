@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     `  profiles      GET  ${u}/v1/customers/c-00001   GET ${u}/v1/customers?phase=loyal-customer`,
     `  insights      GET  ${u}/v1/insights/nps   …/complaints   …/lifecycle   …/funnel`,
     `  live feed     GET  ${u}/v1/feed?accountManager=u-3   (Server-Sent Events; or: npm run feed -- --account-manager u-3)`,
+    `  audit         GET  ${u}/v1/audit/customers/c-00001/events   …/state?asOf=…&basis=recorded   …/verify`,
     `  metrics       GET  ${u}/metrics`,
     '',
     platform.keysFile ? `API keys (generated; kept in ${platform.keysFile}):` : 'API keys: from API_KEYS',

@@ -8,6 +8,7 @@ import { Controller, Get, Header, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
+import { AuditApiModule } from '@klantcentraal/audit-api';
 import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
 import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
@@ -159,6 +160,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
               }
             },
           }),
+          AuditApiModule.register({ eventStore, pool }),
           FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
