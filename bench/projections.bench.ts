@@ -10,11 +10,12 @@ import { loadConfig } from '@klantcentraal/config';
 import { generateCustomerHistories, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
+import { WAREHOUSE_MIGRATIONS } from '@klantcentraal/warehouse';
 import { startPlatform } from '@klantcentraal/platform';
 import { createPool, freePort, runMigrations } from '@klantcentraal/postgres';
 import { ProjectionRunner, waitForCheckpoints } from '@klantcentraal/projections';
 import { PROJECTOR_MIGRATIONS } from '@klantcentraal/projector';
-import { ALL_PROJECTIONS } from '@klantcentraal/read-models';
+import { createProjections } from '@klantcentraal/read-models';
 import { percentile, round } from './support';
 
 export type ProjectionsBenchOptions = {
@@ -29,11 +30,11 @@ export type ProjectionsBenchOptions = {
 
 export async function projectionsBenchmark(opts: ProjectionsBenchOptions) {
   const log = opts.log ?? (() => undefined);
-  await runMigrations(opts.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS]);
+  await runMigrations(opts.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const pool = createPool(opts.databaseUrl, { max: 10 });
   const store = new PostgresEventStore(pool);
   try {
-    if (opts.customers > 0) {
+    if (opts.customers > 0 && (await store.headPosition()) === 0) {
       const started = Date.now();
       const loaded = await loadDemoData(store, generateCustomerHistories({ customers: opts.customers, seed: 11 }), {
         checkRules: false,
@@ -43,8 +44,9 @@ export async function projectionsBenchmark(opts: ProjectionsBenchOptions) {
     }
     const events = await store.headPosition();
 
-    // Rebuild: replay everything into fresh tables, then swap them in (the live tables were empty).
-    const runner = new ProjectionRunner({ pool, store, projections: ALL_PROJECTIONS, logger: silentLogger });
+    // Rebuild: replay everything into fresh tables, then swap them in — the platform's read-model projections.
+    const projections = createProjections({ insights: true });
+    const runner = new ProjectionRunner({ pool, store, projections, logger: silentLogger });
     let lastReport = 0;
     const rebuilt = await runner.rebuild(undefined, {
       onProgress: (p) => {
@@ -56,7 +58,7 @@ export async function projectionsBenchmark(opts: ProjectionsBenchOptions) {
     });
     log(`rebuild of ${rebuilt.events} events in ${(rebuilt.durationMs / 1000).toFixed(1)} s`);
 
-    const query = await profileQueriesUnderIngest(opts, pool, log);
+    const query = await profileQueriesUnderIngest(opts, pool, projections.map((p) => p.name), log);
     return {
       rebuild: { eventsPerSecond: Math.round(rebuilt.eventsPerSecond), events: rebuilt.events, seconds: round(rebuilt.durationMs / 1000, 1) },
       profileQuery: { p50Ms: query.p50, p99Ms: query.p99, queries: query.count, concurrentIngestRequestsPerSecond: opts.ingestRequestsPerSecond, storeEvents: events },
@@ -70,7 +72,12 @@ export async function projectionsBenchmark(opts: ProjectionsBenchOptions) {
 
 const silentLogger = { log: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
-async function profileQueriesUnderIngest(opts: ProjectionsBenchOptions, pool: ReturnType<typeof createPool>, log: (m: string) => void) {
+async function profileQueriesUnderIngest(
+  opts: ProjectionsBenchOptions,
+  pool: ReturnType<typeof createPool>,
+  projections: readonly string[],
+  log: (m: string) => void,
+) {
   const port = await freePort();
   const platform = await startPlatform(
     loadConfig({
@@ -107,7 +114,7 @@ async function profileQueriesUnderIngest(opts: ProjectionsBenchOptions, pool: Re
         const answered = performance.now();
         if (res.status !== 201) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
         const { lastPosition } = (await res.json()) as { lastPosition: number };
-        await waitForCheckpoints(pool, lastPosition, { timeoutMs: 10_000, pollMs: 1 });
+        await waitForCheckpoints(pool, lastPosition, { projections, timeoutMs: 10_000, pollMs: 1 });
         lags.push(performance.now() - answered);
         next += interval;
         const wait = next - Date.now();
