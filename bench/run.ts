@@ -182,15 +182,19 @@ async function main() {
   const kafka = process.env.KAFKA_BROKERS;
   console.log(`benchmarks on ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(kafka ? `KAFKA_BROKERS=${kafka}` : 'KAFKA_BROKERS not set: Kafka benchmarks are skipped');
-  for (const bench of BENCHMARKS) {
-    if (only && !only.includes(bench.name)) continue;
-    const started = Date.now();
-    console.log(`\n▶ ${bench.name}`);
-    const result = await bench.run(sizes, (m) => console.log(`  ${m}`));
-    Object.assign(figures, result);
-    console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    for (const bench of BENCHMARKS) {
+      if (only && !only.includes(bench.name)) continue;
+      const started = Date.now();
+      console.log(`\n▶ ${bench.name}`);
+      const result = await bench.run(sizes, (m) => console.log(`  ${m}`));
+      Object.assign(figures, result);
+      console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    // Never leave the shared cluster running, also when a benchmark fails.
+    if (bigDatabase) await (await bigDatabase).stop();
   }
-  if (bigDatabase) await (await bigDatabase).stop();
   const merged = {
     ...previous,
     ...figures,
