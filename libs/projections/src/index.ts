@@ -12,5 +12,9 @@ export type { RebuildOptions, RebuildProgress, RebuildResult } from './projectio
 export type { ParkedEvent } from './parked-events';
 export { ProjectionLagError } from './projection-lag.error';
 export { formatLagMetrics } from './projection-metrics';
-export { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunnerSchema1767225601000 } from './projection-runner.migrations';
+export {
+  createRunnerBookkeeping,
+  PROJECTION_RUNNER_MIGRATIONS,
+  ProjectionRunnerSchema1767225601000,
+} from './projection-runner.migrations';
 export { waitForCheckpoints, type WaitForCheckpointsOptions } from './wait-for-position';

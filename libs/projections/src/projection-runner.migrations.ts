@@ -15,33 +15,41 @@ export class ProjectionRunnerSchema1767225601000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE SCHEMA IF NOT EXISTS read_models`);
-    await q.query(`
-      CREATE TABLE read_models.checkpoints (
-        projection TEXT        NOT NULL,
-        position   BIGINT      NOT NULL,
-        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-        CONSTRAINT checkpoints_pkey PRIMARY KEY (projection),
-        CONSTRAINT checkpoints_position_check CHECK (position >= 0)
-      )`);
-    await q.query(`
-      CREATE TABLE read_models.parked_events (
-        projection      TEXT        NOT NULL,
-        global_position BIGINT      NOT NULL,
-        event_id        UUID        NOT NULL,
-        stream          TEXT        NOT NULL,
-        event_type      TEXT        NOT NULL,
-        error           TEXT        NOT NULL,
-        attempts        INT         NOT NULL,
-        parked_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
-        retried_at      TIMESTAMPTZ NULL,
-        CONSTRAINT parked_events_pkey PRIMARY KEY (projection, global_position)
-      )`);
+    await createRunnerBookkeeping(q, 'read_models');
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS read_models.parked_events`);
     await q.query(`DROP TABLE IF EXISTS read_models.checkpoints`);
   }
+}
+
+/**
+ * The runner's bookkeeping tables (`checkpoints`, `parked_events`) in `schema`: every schema a runner writes
+ * (read_models, warehouse) needs them with exactly these definitions. `schema` is a trusted identifier.
+ */
+export async function createRunnerBookkeeping(q: QueryRunner, schema: string): Promise<void> {
+  await q.query(`
+    CREATE TABLE ${schema}.checkpoints (
+      projection TEXT        NOT NULL,
+      position   BIGINT      NOT NULL,
+      updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+      CONSTRAINT checkpoints_pkey PRIMARY KEY (projection),
+      CONSTRAINT checkpoints_position_check CHECK (position >= 0)
+    )`);
+  await q.query(`
+    CREATE TABLE ${schema}.parked_events (
+      projection      TEXT        NOT NULL,
+      global_position BIGINT      NOT NULL,
+      event_id        UUID        NOT NULL,
+      stream          TEXT        NOT NULL,
+      event_type      TEXT        NOT NULL,
+      error           TEXT        NOT NULL,
+      attempts        INT         NOT NULL,
+      parked_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+      retried_at      TIMESTAMPTZ NULL,
+      CONSTRAINT parked_events_pkey PRIMARY KEY (projection, global_position)
+    )`);
 }
 
 /** The runner's migrations; run them before the read-model lib's (which create tables in `read_models`). */

@@ -250,7 +250,8 @@ async function startLocalKafka(scriptDir: string): Promise<ResolvedKafka> {
   };
 }
 
-function findInfraKafka(): string | undefined {
+/** The repo's infra/kafka folder (with executable start/stop), searched upwards from here and from the cwd. */
+export function findInfraKafka(): string | undefined {
   const starts = [__dirname, process.cwd()];
   for (const start of starts) {
     let dir = path.resolve(start);
@@ -297,7 +298,7 @@ function runScript(file: string, env: NodeJS.ProcessEnv, timeoutMs: number): Pro
 // --- helpers ---------------------------------------------------------------------------------------------------
 
 /** `count` distinct free TCP ports on 127.0.0.1 (held together while chosen, then released). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers: net.Server[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -314,14 +315,14 @@ async function freePorts(count: number): Promise<number[]> {
   }
 }
 
-function onPath(command: string): boolean {
+export function onPath(command: string): boolean {
   return (process.env.PATH ?? '')
     .split(path.delimiter)
     .filter((d) => d.length > 0)
     .some((d) => isExecutable(path.join(d, command)));
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createRunnerBookkeeping } from '@klantcentraal/projections';
 import { DEPARTMENT_ROWS, TOUCHPOINT_TYPES } from './reference-dimensions/reference-dimensions';
 
 /**
@@ -19,27 +20,7 @@ export class WarehouseSchema1767657600000 implements MigrationInterface {
     await q.query(`CREATE SCHEMA IF NOT EXISTS warehouse`);
 
     // The projection runner's bookkeeping, with the same definitions as in read_models (libs/projections).
-    await q.query(`
-      CREATE TABLE warehouse.checkpoints (
-        projection TEXT        NOT NULL,
-        position   BIGINT      NOT NULL,
-        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-        CONSTRAINT checkpoints_pkey PRIMARY KEY (projection),
-        CONSTRAINT checkpoints_position_check CHECK (position >= 0)
-      )`);
-    await q.query(`
-      CREATE TABLE warehouse.parked_events (
-        projection      TEXT        NOT NULL,
-        global_position BIGINT      NOT NULL,
-        event_id        UUID        NOT NULL,
-        stream          TEXT        NOT NULL,
-        event_type      TEXT        NOT NULL,
-        error           TEXT        NOT NULL,
-        attempts        INT         NOT NULL,
-        parked_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
-        retried_at      TIMESTAMPTZ NULL,
-        CONSTRAINT parked_events_pkey PRIMARY KEY (projection, global_position)
-      )`);
+    await createRunnerBookkeeping(q, 'warehouse');
 
     // --- dimensions ------------------------------------------------------------------------------------------------
     await q.query(`

@@ -4,10 +4,10 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { findInfraKafka, freePorts, isExecutable, onPath } from '@klantcentraal/testing';
 
 export type RestartableKafka = {
   brokers: string[];
@@ -21,7 +21,7 @@ export type RestartableKafka = {
 
 /** Why this machine cannot run a broker of its own (java + the jars or mvn); undefined when it can. */
 export function dedicatedKafkaUnavailableReason(): string | undefined {
-  const dir = infraKafkaDir();
+  const dir = findInfraKafka();
   if (!dir) return 'infra/kafka/start not found';
   const javaHome = process.env.JAVA_HOME;
   if (!(javaHome && isExecutable(path.join(javaHome, 'bin', 'java'))) && !onPath('java')) return 'no `java` on PATH';
@@ -31,7 +31,7 @@ export function dedicatedKafkaUnavailableReason(): string | undefined {
 
 /** A broker of this suite's own on free ports, whatever KAFKA_BROKERS says (an external broker cannot be stopped). */
 export async function startRestartableKafka(): Promise<RestartableKafka> {
-  const dir = infraKafkaDir();
+  const dir = findInfraKafka();
   if (!dir) throw new Error('infra/kafka/start not found');
   const [port, controllerPort] = await freePorts(2);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klantcentraal-kafka-outage-'));
@@ -164,49 +164,5 @@ export async function topicPartitionCount(brokers: readonly string[], topic: str
     return meta.topics[0].partitions.length;
   } finally {
     await admin.disconnect();
-  }
-}
-
-function infraKafkaDir(): string | undefined {
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = path.resolve(start);
-    for (;;) {
-      const candidate = path.join(dir, 'infra', 'kafka');
-      if (isExecutable(path.join(candidate, 'start')) && isExecutable(path.join(candidate, 'stop'))) return candidate;
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  return undefined;
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
-      });
-    }
-    return servers.map((s) => (s.address() as net.AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  }
-}
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((d) => d.length > 0 && isExecutable(path.join(d, command)));
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
   }
 }
