@@ -15,13 +15,11 @@ import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
-import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay } from '@klantcentraal/messaging';
-import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
+import { KafkaInsightPublisher, OutboxRelay } from '@klantcentraal/messaging';
+import { FULL_PROJECTOR_MIGRATIONS, startPartitionedProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
 import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
-import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
-import { ProjectionRunner } from '@klantcentraal/projections';
-import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
+import { ensureWarehouseReader } from '@klantcentraal/warehouse';
 import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
@@ -55,9 +53,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const databaseUrl = await database(config, logger, cleanups);
     const applied = await runMigrations(databaseUrl, [
       ...EVENT_STORE_MIGRATIONS,
-      ...PROJECTOR_MIGRATIONS,
-      ...MESSAGING_MIGRATIONS,
-      ...WAREHOUSE_MIGRATIONS,
+      ...FULL_PROJECTOR_MIGRATIONS,
     ]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
@@ -75,24 +71,17 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       logger.log(`demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
 
-    const projector = startProjector({
+    // The same projector as `npm run start:projector` (read models, insights, warehouse, insight timer): alone it owns
+    // every partition; standalone projectors started against the same database share them with it.
+    const projector = startPartitionedProjector({
       pool,
       store: eventStore,
-      projections: createProjections({ insights: true }),
-      logger: new Logger('projector'),
+      databaseUrl,
+      partitions: config.projectionPartitions,
+      logger: (context) => new Logger(context),
     });
     cleanups.push(() => projector.stop());
-    const runner = projector.runner;
-    // The datamining warehouse (schema `warehouse`) has its own runner: own checkpoints, rebuilt on its own.
-    const warehouse = new ProjectionRunner({
-      pool,
-      store: eventStore,
-      schema: WAREHOUSE_SCHEMA,
-      projections: createWarehouseProjections(),
-      logger: new Logger('warehouse'),
-    });
-    warehouse.start();
-    cleanups.push(() => warehouse.stop());
+    const { runner, warehouse } = projector;
     try {
       const reader = await ensureWarehouseReader({
         databaseUrl,
@@ -103,9 +92,6 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     } catch (err) {
       logger.warn(`warehouse read-only role not created (${(err as Error).message}); SQL access for analysts is unavailable`);
     }
-    // Time-caused insights (an SLA breached, a customer departed by inactivity) need no new event.
-    const insightTimer = startInsightTimer({ pool, store: eventStore, logger: new Logger('insight-timer') });
-    cleanups.push(() => insightTimer.stop());
 
     // Insights leave through the outbox; the relay publishes them to Kafka when brokers are configured.
     if (config.kafkaBrokers) {
@@ -127,7 +113,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       @Public()
       @Header('content-type', 'text/plain; version=0.0.4')
       async metrics(): Promise<string> {
-        return `${await runner.metrics()}${await warehouse.metrics()}`;
+        return projector.metrics();
       }
     }
 
@@ -144,8 +130,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
           HealthModule.register({
             checks: {
               database: () => pool.query('SELECT 1'),
-              projector: () => runner.isReady(),
-              warehouse: () => warehouse.isReady(),
+              projector: () => projector.isReady(),
             },
           }),
           IngestApiModule.register({ eventStore }),

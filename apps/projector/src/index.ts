@@ -1,2 +1,8 @@
 export { startProjector, PROJECTOR_MIGRATIONS, type ProjectorOptions, type RunningProjector } from './projector';
 export { resolveDatabaseUrl, type ResolvedDatabaseUrl } from './database-url';
+export {
+  FULL_PROJECTOR_MIGRATIONS,
+  startPartitionedProjector,
+  type PartitionedProjectorOptions,
+  type RunningPartitionedProjector,
+} from './partitioned-projector';

@@ -1,10 +1,13 @@
-import { Logger } from '@nestjs/common';
+import { Controller, Get, Header, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthModule, generateDevKeys, Roles } from '@klantcentraal/auth';
 import { ConfigError, loadConfig } from '@klantcentraal/config';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import type { Projection } from '@klantcentraal/projections';
 import { redactUrl } from './database-url';
-import { PROJECTOR_MIGRATIONS, startProjector } from './projector';
+import { FULL_PROJECTOR_MIGRATIONS, startPartitionedProjector, type RunningPartitionedProjector } from './partitioned-projector';
 
 function batchSizeArg(argv: readonly string[]): number | undefined {
   const i = argv.indexOf('--batch-size');
@@ -14,9 +17,40 @@ function batchSizeArg(argv: readonly string[]): number | undefined {
   return value;
 }
 
+/** The projector's HTTP side: /health/* (public) and /metrics (admin), nothing else. */
+async function serve(projector: RunningPartitionedProjector, pool: { query(sql: string): Promise<unknown> }, port: number, host: string, keys: Parameters<typeof AuthModule.forRoot>[0]['keys']) {
+  @Controller()
+  class MetricsController {
+    @Get('metrics')
+    @Roles('admin')
+    @Header('content-type', 'text/plain; version=0.0.4')
+    metrics(): Promise<string> {
+      return projector.metrics();
+    }
+  }
+  @Module({ controllers: [MetricsController] })
+  class ProjectorMain {}
+  const app = await NestFactory.create(
+    {
+      module: ProjectorMain,
+      imports: [
+        AuthModule.forRoot({ keys }),
+        HealthModule.register({ checks: { database: () => pool.query('SELECT 1'), projector: () => projector.isReady() } }),
+      ],
+    },
+    { bodyParser: false },
+  );
+  configureHttpApp(app, { title: 'Klantcentraal projector', bodyLimit: '1kb' });
+  await app.listen(port, host);
+  app.get(Readiness).markReady();
+  return app;
+}
+
 /**
- * The standalone projector process (main.ts): DATABASE_URL from the environment, the migrations it needs, the runner;
- * SIGTERM/SIGINT let the batch in hand commit, then exit 0. Exits 2 on a configuration error, 1 on any other.
+ * The standalone projector process (`npm run start:projector`): DATABASE_URL from the environment, the migrations it
+ * needs (under the migration lock, so several may start at once), every projection over the partitions it is
+ * given, health and /metrics on PORT. SIGTERM/SIGINT: the batches in hand commit, the partitions go back to the
+ * others at once, exit 0. Exits 2 on a configuration error, 1 on any other.
  */
 export function runProjectorProcess(options: { projections?: readonly Projection[] } = {}): void {
   const logger = new Logger('projector');
@@ -27,24 +61,35 @@ export function runProjectorProcess(options: { projections?: readonly Projection
     }
     if (config.eventStore !== 'postgres') throw new ConfigError('EVENT_STORE', 'the projector supports only the PostgreSQL event store so far');
     const batchSize = batchSizeArg(process.argv.slice(2));
+    const keys = config.apiKeys ?? generateDevKeys(config.dataDir).keys;
 
-    const applied = await runMigrations(config.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS]);
+    const applied = await runMigrations(config.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...FULL_PROJECTOR_MIGRATIONS]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
-    const pool = createPool(config.databaseUrl, { max: 5 });
+    const pool = createPool(config.databaseUrl, { max: 8 });
     const store = new PostgresEventStore(pool);
-    const projector = startProjector({ pool, store, projections: options.projections, batchSize, logger });
+    const projector = startPartitionedProjector({
+      pool,
+      store,
+      databaseUrl: config.databaseUrl,
+      partitions: config.projectionPartitions,
+      projections: options.projections,
+      batchSize,
+      logger: (context) => new Logger(context),
+    });
+    const app = await serve(projector, pool, config.port, config.host, keys);
     logger.log(
-      `running ${projector.runner.projections.map((p) => p.name).join(', ')} against ${redactUrl(config.databaseUrl)} ` +
-        `(batch size ${projector.runner.batchSize})`,
+      `projector ${projector.coordinator.memberId} against ${redactUrl(config.databaseUrl)}: ${config.projectionPartitions} partitions ` +
+        `shared with the other projectors; health and /metrics on port ${config.port}`,
     );
 
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      logger.log(`${signal}: finishing the current batch`);
+      logger.log(`${signal}: finishing the current batch, handing the partitions back`);
       projector
         .stop()
+        .then(() => app.close())
         .then(() => store.close())
         .then(() => pool.end())
         .then(() => process.exit(0))

@@ -25,6 +25,8 @@ export type PlatformConfig = {
   kafkaBrokers: string[] | null;
   /** Password of the warehouse's read-only SQL role; absent: generated into dataDir. */
   warehouseReaderPassword: string | null;
+  /** PROJECTION_PARTITIONS (default 16): customers are spread over this many partitions among the projectors. */
+  projectionPartitions: number;
 };
 
 export class ConfigError extends Error {
@@ -71,6 +73,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     throw new ConfigError('KAFKA_BROKERS', `must be comma-separated host:port pairs, got "${brokers}"`);
   }
 
+  const partitionsText = blank('PROJECTION_PARTITIONS') ?? '16';
+  const projectionPartitions = Number(partitionsText);
+  if (!/^\d+$/.test(partitionsText) || projectionPartitions < 1 || projectionPartitions > 1024) {
+    throw new ConfigError('PROJECTION_PARTITIONS', `must be an integer 1–1024 (the same for every projector), got "${partitionsText}"`);
+  }
+
   const keys = blank('API_KEYS');
   return {
     port,
@@ -83,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     eventStoreConnectionString,
     kafkaBrokers,
     warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
+    projectionPartitions,
   };
 }
 

@@ -16,3 +16,4 @@ export {
   EventStoreSchema1767225600000,
   EventStoreHashChain1767571200000,
 } from './postgres/postgres-event-store.migrations';
+export { openEventStore, type EventStoreSettings } from './open-event-store';

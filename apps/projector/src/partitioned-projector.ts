@@ -1,0 +1,127 @@
+/**
+ * Everything a projector process runs, for `npm run start:projector` and `npm start` alike: the read models with
+ * insights, the warehouse and the insight timer, over the partitions the coordinator assigns to this process.
+ * Alone, a process owns every partition; with others, each applies its share (partition-coordinator.ts).
+ */
+import type { Pool } from 'pg';
+import type { EventStore } from '@klantcentraal/event-store';
+import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
+import {
+  assertPartitionCount,
+  PartitionCoordinator,
+  PROJECTION_RUNNER_MIGRATIONS,
+  ProjectionRunner,
+  type Projection,
+  type ProjectorLogger,
+} from '@klantcentraal/projections';
+import { createProjections, READ_MODEL_MIGRATIONS, startInsightTimer } from '@klantcentraal/read-models';
+import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
+
+/** Everything a full projector needs migrated besides the event store: bookkeeping, read models, outbox, warehouse. */
+export const FULL_PROJECTOR_MIGRATIONS = [
+  ...PROJECTION_RUNNER_MIGRATIONS,
+  ...READ_MODEL_MIGRATIONS,
+  ...MESSAGING_MIGRATIONS,
+  ...WAREHOUSE_MIGRATIONS,
+] as const;
+
+export type PartitionedProjectorOptions = Readonly<{
+  pool: Pool;
+  store: EventStore;
+  /** For the coordinator's dedicated lock session. */
+  databaseUrl: string;
+  /** PROJECTION_PARTITIONS (default 16). */
+  partitions: number;
+  /** The read-model runner's projections (default: every read model with insights). */
+  projections?: readonly Projection[];
+  batchSize?: number;
+  /** Time between the coordinator's rounds (default 1000 ms). */
+  coordinationIntervalMs?: number;
+  /** Time between insight timer ticks (default 5000 ms). */
+  timerIntervalMs?: number;
+  memberId?: string;
+  logger(context: string): ProjectorLogger;
+}>;
+
+export type RunningPartitionedProjector = Readonly<{
+  /** The read models (profiles, NPS, funnel, insights): status, waitForPosition, rebuild … */
+  runner: ProjectionRunner;
+  warehouse: ProjectionRunner;
+  coordinator: PartitionCoordinator;
+  /** Ready: the lock session is up and each runner that owns partitions has no failing batch. */
+  isReady(): boolean;
+  /** Prometheus text: lag per projection and `klantcentraal_projector_partitions_owned`. */
+  metrics(): Promise<string>;
+  /** Commit the batches in hand, hand the partitions back, stop the timer. Pool and store stay the caller's. */
+  stop(): Promise<void>;
+}>;
+
+export function startPartitionedProjector(options: PartitionedProjectorOptions): RunningPartitionedProjector {
+  const count = assertPartitionCount(options.partitions);
+  const none = { count, owned: [] as number[] };
+  const runners: ProjectionRunner[] = [];
+  const coordinator = new PartitionCoordinator({
+    pool: options.pool,
+    lockConnection: { connectionString: options.databaseUrl },
+    partitions: count,
+    memberId: options.memberId,
+    intervalMs: options.coordinationIntervalMs,
+    logger: options.logger('partitions'),
+    onAssign: async (owned) => {
+      await Promise.all(runners.map((r) => r.assign({ count, owned })));
+    },
+  });
+  const runner = new ProjectionRunner({
+    pool: options.pool,
+    store: options.store,
+    projections: options.projections ?? createProjections({ insights: true }),
+    batchSize: options.batchSize,
+    logger: options.logger('projector'),
+    partitions: none,
+    fence: coordinator.fence,
+  });
+  const warehouse = new ProjectionRunner({
+    pool: options.pool,
+    store: options.store,
+    schema: WAREHOUSE_SCHEMA,
+    projections: createWarehouseProjections(),
+    batchSize: options.batchSize,
+    logger: options.logger('warehouse'),
+    partitions: none,
+    fence: coordinator.fence,
+  });
+  runners.push(runner, warehouse);
+  coordinator.start();
+  // Time-caused insights: every projector ticks; the schema lock serialises ticks with batches, ids dedupe, and the
+  // horizon stops before the first event any partition has not applied (the projection's own checkpoint row).
+  const timer = startInsightTimer({
+    pool: options.pool,
+    store: options.store,
+    intervalMs: options.timerIntervalMs,
+    logger: options.logger('insight-timer'),
+  });
+
+  const owns = () => coordinator.owned.length > 0;
+  return {
+    runner,
+    warehouse,
+    coordinator,
+    isReady: () => coordinator.healthy && (!owns() || (runner.isReady() && warehouse.isReady())),
+    async metrics() {
+      const owned = coordinator.owned.length;
+      return (
+        `${await runner.metrics()}${await warehouse.metrics()}` +
+        '# HELP klantcentraal_projector_partitions_owned Projection partitions this projector process owns.\n' +
+        '# TYPE klantcentraal_projector_partitions_owned gauge\n' +
+        `klantcentraal_projector_partitions_owned ${owned}\n` +
+        '# HELP klantcentraal_projector_partitions Projection partitions in total (PROJECTION_PARTITIONS).\n' +
+        '# TYPE klantcentraal_projector_partitions gauge\n' +
+        `klantcentraal_projector_partitions ${count}\n`
+      );
+    },
+    async stop() {
+      await timer.stop();
+      await coordinator.stop();
+    },
+  };
+}
