@@ -155,15 +155,20 @@ describe('projectors scale out by partition', () => {
     const loaded = await loadDemoData(store, generateDemoData({ customers: INITIAL_CUSTOMERS, seed: SEED }));
     const dump = () => projectors.map((p, i) => `--- projector ${i} (${p.memberId()})\n${p.output.slice(-40).join('\n')}`).join('\n');
 
-    // Customers keep arriving in bulk (several customers per append) during the whole dance.
-    let appending = true;
+    // Customers keep arriving in bulk (several customers per append) while projectors come and go.
+    let appending = false;
     let nextCustomer = INITIAL_CUSTOMERS;
-    const appender = (async () => {
-      while (appending) {
-        await loadDemoData(store, [0, 1, 2].map(() => generateCustomerHistory(nextCustomer++, { seed: SEED })));
-        await sleep(150);
-      }
-    })();
+    let appender: Promise<void> = Promise.resolve();
+    const startAppending = () => {
+      appending = true;
+      appender = (async () => {
+        while (appending) {
+          await loadDemoData(store, [0, 1, 2].map(() => generateCustomerHistory(nextCustomer++, { seed: SEED })));
+          await sleep(200);
+        }
+      })();
+    };
+    const appended = (customers: number) => async () => nextCustomer - INITIAL_CUSTOMERS >= customers;
 
     try {
       for (let i = 0; i < 3; i++) projectors.push(await startProjector(db.url));
@@ -177,8 +182,10 @@ describe('projectors scale out by partition', () => {
       const owners = new Set((await readPartitionOwnership(db.pool)).filter((o) => o.held).map((o) => o.owner));
       expect(owners.size).toBe(3);
 
-      // Midway: kill -9 one (its batch in hand is lost with it) ...
+      // Midway through the load: kill -9 one (its batch in hand is lost with it) ...
+      startAppending();
       await waitFor('progress', async () => (await checkpointSum(db.pool)) > 0, 60_000, dump);
+      await waitFor('a first share of the load', appended(15), 60_000, dump);
       const killedId = killed.memberId();
       const killedAt = Date.now();
       killed.process.kill('SIGKILL');
@@ -190,6 +197,7 @@ describe('projectors scale out by partition', () => {
       const afterKill = Date.now() - killedAt;
 
       // ... and SIGTERM another: it commits its batch, hands its partitions back, exits 0.
+      await waitFor('more load', appended(30), 60_000, dump);
       const stoppedId = stopped.memberId();
       const stoppedAt = Date.now();
       stopped.process.kill('SIGTERM');
