@@ -3,19 +3,18 @@
  * service on one HTTP origin, demo data on a first start. Also used by the end-to-end tests and benchmarks.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Controller, Get, Header, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
 import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
-import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
+import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
-import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay } from '@klantcentraal/messaging';
+import { KafkaInsightPublisher, OutboxRelay } from '@klantcentraal/messaging';
 import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
 import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
@@ -56,7 +55,6 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const applied = await runMigrations(databaseUrl, [
       ...EVENT_STORE_MIGRATIONS,
       ...PROJECTOR_MIGRATIONS,
-      ...MESSAGING_MIGRATIONS,
       ...WAREHOUSE_MIGRATIONS,
     ]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
@@ -190,7 +188,7 @@ async function database(config: PlatformConfig, logger: Logger, cleanups: (() =>
   await ensureDatabase(pg.url, DATABASE_NAME);
   const url = withDatabase(pg.url, DATABASE_NAME);
   // CLIs (npm run projections / audit / demo) find the running embedded cluster here.
-  const urlFile = path.join(config.dataDir, 'postgres.url');
+  const urlFile = databaseUrlFile(config.dataDir);
   fs.writeFileSync(urlFile, `${url}\n`);
   cleanups.push(async () => fs.rmSync(urlFile, { force: true }));
   return url;

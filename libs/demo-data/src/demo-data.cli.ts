@@ -7,7 +7,7 @@
  *   npm run demo -- --out demo.ndjson          write bulk-ingest envelopes ({customerId, …envelope}) as NDJSON
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { generateCustomerHistories } from './demo-data.generator';
@@ -22,14 +22,6 @@ function args(argv: string[]): Record<string, string> {
   const known = ['customers', 'seed', 'prefix', 'out', 'database-url'];
   for (const k of Object.keys(out)) if (!known.includes(k)) throw new Error(`unknown flag --${k}; flags: ${known.map((f) => `--${f}`).join(', ')}`);
   return out;
-}
-
-function databaseUrl(flag: string | undefined): string {
-  const url = flag ?? process.env.DATABASE_URL;
-  if (url) return url;
-  const file = path.join(process.env.DATA_DIR || '.data', 'postgres.url');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  throw new Error(`no database: set DATABASE_URL, or start the platform (npm start) so that ${file} exists`);
 }
 
 async function main() {
@@ -52,8 +44,8 @@ async function main() {
     console.log(`wrote ${events} events to ${a.out}`);
     return;
   }
-  const url = databaseUrl(a['database-url']);
-  console.log(`loading demo data into ${url.replace(/:[^:@/]*@/, ':***@')}`);
+  const url = a['database-url'] ?? resolveDatabaseUrl().url;
+  console.log(`loading demo data into ${redactUrl(url)}`);
   await runMigrations(url, EVENT_STORE_MIGRATIONS);
   const pool = createPool(url);
   const store = new PostgresEventStore(pool);
