@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   await runMigrations(config.databaseUrl, [...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
   const pool = createPool(config.databaseUrl);
   // Not started: the projector runs elsewhere. This instance only reads its checkpoints for X-Min-Position.
-  const checkpoints = new ProjectionRunner({ pool, store: new PostgresEventStore(pool), projections: createProjections({ insights: false }) });
+  const checkpoints = new ProjectionRunner({ pool, store: new PostgresEventStore(pool), projections: createProjections() });
 
   const app = await NestFactory.create(
     {
