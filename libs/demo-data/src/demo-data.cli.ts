@@ -54,7 +54,14 @@ async function main() {
     const result = await loadDemoData(store, generateCustomerHistories(options), {
       onProgress: (done) => process.stdout.write(`\r  ${done} customers`),
     });
-    console.log(`\nloaded ${result.customers} customers, ${result.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`\nloaded ${result.customers} customers, ${result.events} events in ${seconds} s`);
+    if (result.alreadyStored > 0) {
+      console.log(
+        `${result.alreadyStored} customers were already stored with the same history (loaded before): nothing written for them. ` +
+          'Load more with another --prefix or --seed.',
+      );
+    }
   } finally {
     await store.close();
     await pool.end();
