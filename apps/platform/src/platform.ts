@@ -10,6 +10,7 @@ import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
 import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
 import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
+import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
@@ -29,10 +30,14 @@ export type RunningPlatform = {
   keys: readonly ApiKeySpec[];
   /** Where the dev keys are kept (null when API_KEYS is set). */
   keysFile: string | null;
+  /** The first demo customer when the store holds the demo data set, for example URLs; null otherwise. */
+  exampleCustomerId: string | null;
   stop(): Promise<void>;
 };
 
 const DATABASE_NAME = 'klantcentraal';
+/** The first customer of the demo data set (prefix `c-`). */
+const DEMO_CUSTOMER_ID = 'c-00001';
 
 export type StartOptions = Readonly<{
   /** Log only warnings and errors (benchmarks, tests). */
@@ -173,7 +178,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     await app.listen(config.port, config.host);
     app.get(Readiness).markReady();
     const address = app.getHttpServer().address() as { port: number };
-    return { url: `http://localhost:${address.port}`, databaseUrl, keys, keysFile: devKeys?.file ?? null, stop };
+    const exampleCustomerId = (await eventStore.streamRevision(customerStreamName(DEMO_CUSTOMER_ID))) === null ? null : DEMO_CUSTOMER_ID;
+    return { url: `http://localhost:${address.port}`, databaseUrl, keys, keysFile: devKeys?.file ?? null, exampleCustomerId, stop };
   } catch (err) {
     await stop();
     throw err;
