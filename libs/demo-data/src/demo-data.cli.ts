@@ -8,7 +8,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { loadConfig } from '@klantcentraal/config';
+import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { generateCustomerHistories } from './demo-data.generator';
 import { loadDemoData } from './load-demo-data';
@@ -54,9 +56,11 @@ async function main() {
   }
   const url = databaseUrl(a['database-url']);
   console.log(`loading demo data into ${url.replace(/:[^:@/]*@/, ':***@')}`);
-  await runMigrations(url, EVENT_STORE_MIGRATIONS);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS]);
   const pool = createPool(url);
-  const store = new PostgresEventStore(pool);
+  // Personal fields are stored encrypted, under the same key-encryption key the platform uses.
+  const config = loadConfig();
+  const store = privateEventStore(pool, config);
   try {
     const started = Date.now();
     const result = await loadDemoData(store, generateCustomerHistories(options), {

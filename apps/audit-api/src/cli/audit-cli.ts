@@ -1,7 +1,8 @@
 /**
  * `npm run audit -- <command>` (see cli.ts). Exit codes: 0 valid / identical, 1 broken / different, 2 could not run.
  */
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore, verifyPostgresEventStore, type StoreVerificationProgress } from '@klantcentraal/event-store';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
+import { EVENT_STORE_MIGRATIONS, verifyPostgresEventStore, type StoreVerificationProgress } from '@klantcentraal/event-store';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
 import { ALL_PROJECTIONS, READ_MODEL_MIGRATIONS, READ_MODEL_SCHEMA } from '@klantcentraal/read-models';
@@ -87,9 +88,11 @@ async function verifyProjections(pool: ReturnType<typeof createPool>, url: strin
     io.err(`this database has no live read models (schema ${READ_MODEL_SCHEMA}): nothing to compare with`);
     return 2;
   }
-  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
   const logger: ProjectorLogger = { log: (m) => io.err(m), warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) };
-  const store = new PostgresEventStore(pool);
+  // Decrypting (null where erased), as the live projector folds: the rebuild must come out equal.
+  const env = io.env ?? process.env;
+  const store = privateEventStore(pool, { masterKey: env['MASTER_KEY']?.trim() || null, dataDir: env['DATA_DIR']?.trim() || '.data' });
   const runner = new ProjectionRunner({ pool, store, projections: ALL_PROJECTIONS, logger });
   const progress = (p: RebuildProgress) =>
     io.err(`  ${p.phase} position ${p.position}/${p.headPosition}, ${p.eventsPerSecond} events/s${p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds} s`}`);

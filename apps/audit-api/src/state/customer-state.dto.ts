@@ -61,7 +61,7 @@ class AuditAccountManagerDto {
 }
 class AuditContactDto {
   @ApiProperty() contactId: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null once erased' }) name: string | null;
   @ApiProperty({ type: String, nullable: true }) email: string | null;
   @ApiProperty({ enum: DMU_ROLES }) dmuRole: string;
 }
@@ -77,7 +77,7 @@ class AuditTouchpointsDto {
 
 export class CustomerStateDto {
   @ApiProperty({ example: 'acme-42' }) customerId: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null once erased' }) name: string | null;
   @ApiProperty({ enum: COMPANY_SIZES }) size: string;
   @ApiProperty({ enum: LIFECYCLE_PHASES }) lifecyclePhase: string;
   @ApiProperty() cycle: number;
