@@ -1,5 +1,4 @@
 export { startProjector, PROJECTOR_MIGRATIONS, type ProjectorOptions, type RunningProjector } from './projector';
-export { resolveDatabaseUrl, type ResolvedDatabaseUrl } from './database-url';
 export {
   FULL_PROJECTOR_MIGRATIONS,
   startPartitionedProjector,

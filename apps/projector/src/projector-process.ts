@@ -1,12 +1,12 @@
 import { Controller, Get, Header, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, generateDevKeys, Roles } from '@klantcentraal/auth';
-import { ConfigError, loadConfig } from '@klantcentraal/config';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { ConfigError, loadConfig, redactUrl } from '@klantcentraal/config';
+import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import type { Projection } from '@klantcentraal/projections';
-import { redactUrl } from './database-url';
 import { FULL_PROJECTOR_MIGRATIONS, startPartitionedProjector, type RunningPartitionedProjector } from './partitioned-projector';
 
 function batchSizeArg(argv: readonly string[]): number | undefined {
@@ -59,14 +59,13 @@ export function runProjectorProcess(options: { projections?: readonly Projection
     if (!config.databaseUrl) {
       throw new ConfigError('DATABASE_URL', 'is required to run the projector on its own (npm start runs it with embedded PostgreSQL)');
     }
-    if (config.eventStore !== 'postgres') throw new ConfigError('EVENT_STORE', 'the projector supports only the PostgreSQL event store so far');
     const batchSize = batchSizeArg(process.argv.slice(2));
     const keys = config.apiKeys ?? generateDevKeys(config.dataDir).keys;
 
-    const applied = await runMigrations(config.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...FULL_PROJECTOR_MIGRATIONS]);
+    const applied = await runMigrations(config.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...FULL_PROJECTOR_MIGRATIONS]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
     const pool = createPool(config.databaseUrl, { max: 8 });
-    const store = new PostgresEventStore(pool);
+    const store = privateEventStore(pool, config, await openEventStore(config, pool));
     const projector = startPartitionedProjector({
       pool,
       store,

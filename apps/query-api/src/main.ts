@@ -7,6 +7,7 @@
 import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
 import { runStandaloneService } from '@klantcentraal/http';
 import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { allPartitions, PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner } from '@klantcentraal/projections';
 import { createProjections, READ_MODEL_MIGRATIONS } from '@klantcentraal/read-models';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
@@ -16,8 +17,8 @@ void runStandaloneService({
   name: 'query-api',
   title: 'Klantcentraal query API',
   bodyLimit: '100kb',
-  migrations: [...EVENT_STORE_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS],
-  openEventStore: ({ config, pool }) => openEventStore(config, pool),
+  migrations: [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS],
+  openEventStore: async ({ config, pool }) => privateEventStore(pool, config, await openEventStore(config, pool)),
   modules: async ({ config, pool, eventStore, logger }) => {
     // Never started: they read the projectors' checkpoints, and rebuild on request.
     const partitions = allPartitions(config.projectionPartitions);
