@@ -12,7 +12,7 @@ import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
 import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
 import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
 import { createPrivacy, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
@@ -66,7 +66,9 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const pool: Pool = createPool(databaseUrl, { max: 30 });
     cleanups.push(() => pool.end());
     // Privacy at the port: every service below sees the store through the encrypting layer.
-    const privacy = createPrivacy({ pool, store: new PostgresEventStore(pool), masterKey: config.masterKey, dataDir: config.dataDir, storeOnPool: true });
+    // EVENT_STORE picks the store (a server that does not answer fails the start); personal fields are encrypted above it.
+    const store = await openEventStore(config, pool);
+    const privacy = createPrivacy({ pool, store, masterKey: config.masterKey, dataDir: config.dataDir, storeOnPool: config.eventStore === 'postgres' });
     const eventStore = privacy.eventStore;
     cleanups.push(() => eventStore.close());
     const prepared = await privacy.prepare();

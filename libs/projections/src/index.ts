@@ -26,7 +26,6 @@ export {
   partitionCheckpoint,
   partitionOfKey,
   partitionOfStream,
-  partitionSql,
   type PartitionSet,
 } from './partitions';
 export {

@@ -20,17 +20,12 @@ export function partitionKeyOf(stream: string): string {
   return stream.startsWith(CUSTOMER_STREAM) ? stream.slice(CUSTOMER_STREAM.length) : stream;
 }
 
-/** The partition of a customer id: the first 32 bits of its MD5 modulo `count` (partitionSql computes the same). */
+/** The partition of a customer id: the first 32 bits of its MD5 modulo `count` (SQL can compute the same from md5()). */
 export function partitionOfKey(key: string, count: number): number {
   return parseInt(createHash('md5').update(key).digest('hex').slice(0, 8), 16) % count;
 }
 
 export const partitionOfStream = (stream: string, count: number): number => partitionOfKey(partitionKeyOf(stream), count);
-
-/** SQL for the partition of a text column holding customer ids (`countParam` is a placeholder such as `$2`). */
-export function partitionSql(column: string, countParam: string): string {
-  return `(('x' || substr(md5(${column}), 1, 8))::bit(32)::bigint % ${countParam})`;
-}
 
 /** All partitions: what a single process runs, and what a reader of the checkpoints waits for. */
 export function allPartitions(count: number): PartitionSet {
