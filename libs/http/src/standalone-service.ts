@@ -67,8 +67,23 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
       { bodyParser: false },
     );
     configureHttpApp(app, { title: options.title, bodyLimit: options.bodyLimit });
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await app.listen(config.port, config.host);
+    // Graceful stop: stop accepting, let in-flight requests finish, close what the service opened, exit 0.
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.log(`${signal}: stopping`);
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
     app.get(Readiness).markReady();
     logger.log(`listening on ${await app.getUrl()} (OpenAPI: /openapi.json, UI: /docs)`);
     if (devKeys) {
