@@ -109,7 +109,7 @@ describe('each service runs alone', () => {
     expect(await profile.json()).toMatchObject({ customerId: 'solo-1' });
     const warehouse = await fetch(url('query', '/v1/warehouse/touchpoints'), { headers: { ...auth('analyst'), 'x-min-position': String(lastPosition) } });
     expect(warehouse.status).toBe(200);
-    expect(JSON.stringify(await warehouse.json())).toContain('MailOpened');
+    expect(await warehouse.json()).toEqual({ rows: [expect.objectContaining({ count: 2 })] }); // both touchpoints
 
     const history = await fetch(url('audit', '/v1/audit/customers/solo-1/events'), { headers: auth('auditor') });
     expect(history.status).toBe(200);
