@@ -151,6 +151,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
           IngestApiModule.register({ eventStore }),
           QueryApiModule.register({
             pool,
+            eventStore,
             waitForPosition: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs),
             waitForWarehousePosition: (position, timeoutMs) => warehouse.waitForPosition(position, timeoutMs),
             // A new customer definition re-derives phases by replay, in the read models and the warehouse.
