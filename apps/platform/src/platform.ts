@@ -10,6 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
 import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
+import { ensureConsoleAssets, serveConsole } from '@klantcentraal/console';
 import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
@@ -50,6 +51,11 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       await cleanup().catch((err: unknown) => logger.error(`while stopping: ${(err as Error).message}`));
     }
   };
+  // The web console builds (only when its bundle is missing or stale) while PostgreSQL starts.
+  const consoleAssets = ensureConsoleAssets({ log: (m) => logger.log(m) }).catch((err: unknown) => {
+    logger.warn(`${(err as Error).message}; the web console is not served (the API is)`);
+    return null;
+  });
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
     const databaseUrl = await database(config, logger, cleanups);
@@ -172,6 +178,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       description: 'Event-sourced customer insight: ingest touchpoints, query profiles and insights, audit history.',
       bodyLimit: '20mb',
     });
+    const consoleDir = await consoleAssets;
+    if (consoleDir) serveConsole(app, consoleDir);
     cleanups.push(() => app.close());
     await app.listen(config.port, config.host);
     app.get(Readiness).markReady();
