@@ -84,10 +84,16 @@ function listFiles(dir: string): string[] {
   });
 }
 
+/**
+ * Old bundles go after a day: not at once, because a platform still running from this checkout may serve one
+ * (e.g. `npm start` left running while the tests build the edited console).
+ */
 function removeOtherBundles(outRoot: string, keep: string): void {
+  const dayAgo = Date.now() - 24 * 3600_000;
   for (const entry of fs.readdirSync(outRoot)) {
     const full = path.join(outRoot, entry);
     // Builds in progress (".build-*") belong to other processes.
-    if (full !== keep && !entry.startsWith('.')) fs.rmSync(full, { recursive: true, force: true });
+    if (full === keep || entry.startsWith('.')) continue;
+    if (fs.statSync(full).mtimeMs < dayAgo) fs.rmSync(full, { recursive: true, force: true });
   }
 }

@@ -25,7 +25,8 @@ const textTooltip = {
 function Canvas({ option, height }: { option: EChartsOption; height: number }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const chart = echarts.init(ref.current!, undefined, { renderer: 'canvas' });
+    if (!ref.current) return;
+    const chart = echarts.init(ref.current, undefined, { renderer: 'canvas' });
     chart.setOption({ color: PALETTE, textStyle: { fontFamily: 'inherit' }, tooltip: textTooltip, animation: false, ...option });
     const resize = () => chart.resize();
     window.addEventListener('resize', resize);

@@ -106,7 +106,7 @@ function StateAsOf({ customerId }: { customerId: string }) {
   };
   return (
     <form class="card" onSubmit={show} aria-labelledby="state-heading">
-      <h2 id="state-heading">State as of a moment</h2>
+      <h2 id="state-heading">State at a moment</h2>
       <div class="filters inline">
         <div class="field">
           <label for="as-of">As of</label>
@@ -124,7 +124,7 @@ function StateAsOf({ customerId }: { customerId: string }) {
       <p class="muted small">recorded: what the platform knew then; occurred: what had happened by then (late recordings included).</p>
       <ErrorMessage error={error} />
       {state ? (
-        <section class="state" aria-label={`State as of ${asOf}`}>
+        <section class="state" aria-label={`State at ${asOf}`}>
           <Message kind="info">
             {state.name ?? 'Erased'} as of {asOf} ({basis}): {state.touchpoints.total} touchpoints
           </Message>

@@ -88,7 +88,7 @@ export function CustomersPage() {
               Previous page
             </button>
             <span>Page {cursors.length}</span>
-            <button type="button" class="secondary" disabled={!page.data.nextCursor} onClick={() => setCursors([...cursors, page.data!.nextCursor])}>
+            <button type="button" class="secondary" disabled={!page.data.nextCursor} onClick={() => setCursors([...cursors, page.data?.nextCursor ?? null])}>
               Next page
             </button>
           </div>

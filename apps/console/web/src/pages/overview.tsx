@@ -24,32 +24,37 @@ export function OverviewPage() {
   const complaints = useApi<Complaints>('/v1/insights/complaints');
   const funnel = useApi<Funnel>('/v1/insights/funnel');
   const error = lifecycle.error ?? nps.error ?? complaints.error ?? funnel.error;
-  const ready = lifecycle.data && nps.data && complaints.data && funnel.data;
   return (
     <section>
       <PageHeader title="Overview">
         <p class="muted">All customers, evaluated now; NPS, complaints and the funnel over all time.</p>
       </PageHeader>
       <ErrorMessage error={error} />
-      {!ready ? (
-        error ? null : <Loading what="the overview" />
-      ) : (
-        <>
-          <div class="stats">
-            <Stat label="Customers" value={count(Object.values(lifecycle.data!.phases).reduce((a, b) => a + b, 0))} />
-            <Stat label="Net Promoter Score" value={nps.data!.nps === null ? '—' : count(nps.data!.nps)} hint={`${count(nps.data!.responses)} responses`} />
-            <Stat label="Complaints within target" value={percent(complaints.data!.share)} hint={`target ${percent(complaints.data!.targetShare)} in ${complaints.data!.targetHours} h`} />
-            <Stat label="Won opportunities" value={count(funnel.data!.stages.find((s) => s.stage === 'won')?.current ?? 0)} />
-          </div>
-          <div class="grid">
-            <LifecycleChart data={lifecycle.data!} />
-            <NpsChart data={nps.data!} />
-            <ComplaintsChart data={complaints.data!} />
-            <FunnelChart data={funnel.data!} />
-          </div>
-        </>
+      {lifecycle.data && nps.data && complaints.data && funnel.data ? (
+        <Dashboard lifecycle={lifecycle.data} nps={nps.data} complaints={complaints.data} funnel={funnel.data} />
+      ) : error ? null : (
+        <Loading what="the overview" />
       )}
     </section>
+  );
+}
+
+function Dashboard({ lifecycle, nps, complaints, funnel }: { lifecycle: Lifecycle; nps: Nps; complaints: Complaints; funnel: Funnel }) {
+  return (
+    <>
+      <div class="stats">
+        <Stat label="Customers" value={count(Object.values(lifecycle.phases).reduce((a, b) => a + b, 0))} />
+        <Stat label="Net Promoter Score" value={nps.nps === null ? '—' : count(nps.nps)} hint={`${count(nps.responses)} responses`} />
+        <Stat label="Complaints within target" value={percent(complaints.share)} hint={`target ${percent(complaints.targetShare)} in ${complaints.targetHours} h`} />
+        <Stat label="Won opportunities" value={count(funnel.stages.find((s) => s.stage === 'won')?.current ?? 0)} />
+      </div>
+      <div class="grid">
+        <LifecycleChart data={lifecycle} />
+        <NpsChart data={nps} />
+        <ComplaintsChart data={complaints} />
+        <FunnelChart data={funnel} />
+      </div>
+    </>
   );
 }
 

@@ -49,7 +49,7 @@ export function PrivacyPage() {
         <p class="muted">Erase a data subject's personal data (right to erasure) or download everything held about them (access and portability).</p>
       </PageHeader>
       <form class="card privacy-form" onSubmit={(e) => e.preventDefault()} aria-label="Data subject">
-        <div class="filters inline">
+        <div class="filters inline top">
           <div class="field">
             <label for="p-customer">Customer ID</label>
             <input id="p-customer" type="text" required value={customerId} onInput={(e) => setCustomerId((e.target as HTMLInputElement).value)} />
@@ -87,7 +87,7 @@ export function PrivacyPage() {
       <dialog ref={dialog} aria-labelledby="erase-title" aria-describedby="erase-text">
         <h2 id="erase-title">Erase personal data?</h2>
         <p id="erase-text">
-          This permanently erases the personal data of {subject}: names, e-mail addresses and free text. Events keep their ids, amounts and
+          This permanently erases the personal data of <strong>{subject}</strong>: names, e-mail addresses and free text. Events keep their ids, amounts and
           timestamps; the erased values cannot be restored.
         </p>
         <div class="actions">

@@ -33,7 +33,7 @@ function TouchpointsChart({ rows }: { rows: TouchpointRow[] }) {
   const months = [...new Set(rows.map((r) => r.month))].sort();
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(r.type, (totals.get(r.type) ?? 0) + r.count);
-  const types = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)!);
+  const types = [...totals.keys()].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0));
   const cell = new Map(rows.map((r) => [`${r.month} ${r.type}`, r.count]));
   const table = months.map((month) => ({ month, counts: types.map((t) => cell.get(`${month} ${t}`) ?? 0) }));
   return (
