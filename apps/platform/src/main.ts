@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     `  insights      GET  ${u}/v1/insights/nps   …/complaints   …/lifecycle   …/funnel`,
     `  live feed     GET  ${u}/v1/feed?accountManager=u-3   (Server-Sent Events; or: npm run feed -- --account-manager u-3)`,
     `  audit         GET  ${u}/v1/audit/customers/c-00001/events   …/state?asOf=…&basis=recorded   …/verify`,
-    `  metrics       GET  ${u}/metrics`,
+    `  metrics       GET  ${u}/metrics   (role admin)`,
     '',
     platform.keysFile ? `API keys (generated; kept in ${platform.keysFile}):` : 'API keys: from API_KEYS',
     ...(platform.keysFile ? platform.keys.map((k) => `  ${k.roles.join(',').padEnd(8)} ${k.key}`) : []),

@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
-import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
+import { apiKeysHint, AuthModule, generateDevKeys, Roles } from '@klantcentraal/auth';
 import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
@@ -61,10 +61,16 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     ]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
-    const pool: Pool = createPool(databaseUrl, { max: 30 });
+    // Background work (projections, rebuilds, timers, relay) may run long statements; everything a request runs goes
+    // through apiPool, whose statements are cancelled after QUERY_TIMEOUT_MS (→ 503 query-timeout).
+    const pool: Pool = createPool(databaseUrl, { max: 12 });
     cleanups.push(() => pool.end());
+    const apiPool: Pool = createPool(databaseUrl, { max: 24, statementTimeoutMs: config.queryTimeoutMs });
+    cleanups.push(() => apiPool.end());
     const eventStore = new PostgresEventStore(pool);
     cleanups.push(() => eventStore.close());
+    const apiEventStore = new PostgresEventStore(apiPool);
+    cleanups.push(() => apiEventStore.close());
 
     if (config.demoData && (await eventStore.headPosition()) === 0) {
       const started = Date.now();
@@ -124,7 +130,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     @Controller()
     class MetricsController {
       @Get('metrics')
-      @Public()
+      @Roles('admin')
       @Header('content-type', 'text/plain; version=0.0.4')
       async metrics(): Promise<string> {
         return `${await runner.metrics()}${await warehouse.metrics()}`;
@@ -140,17 +146,17 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       {
         module: PlatformModule,
         imports: [
-          AuthModule.forRoot({ keys }),
+          AuthModule.forRoot({ keys, keysHint: apiKeysHint(devKeys?.file ?? null), rateLimit: { perMinute: config.rateLimitPerMinute } }),
           HealthModule.register({
             checks: {
-              database: () => pool.query('SELECT 1'),
+              database: () => apiPool.query('SELECT 1'),
               projector: () => runner.isReady(),
               warehouse: () => warehouse.isReady(),
             },
           }),
-          IngestApiModule.register({ eventStore }),
+          IngestApiModule.register({ eventStore: apiEventStore }),
           QueryApiModule.register({
-            pool,
+            pool: apiPool,
             waitForPosition: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs),
             waitForWarehousePosition: (position, timeoutMs) => warehouse.waitForPosition(position, timeoutMs),
             // A new customer definition re-derives phases by replay, in the read models and the warehouse.
@@ -160,8 +166,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
               }
             },
           }),
-          AuditApiModule.register({ eventStore, pool }),
-          FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
+          AuditApiModule.register({ eventStore: apiEventStore, pool: apiPool }),
+          FeedGatewayModule.register({ pool: apiPool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
       { bodyParser: false, logger: logLevels },
@@ -169,7 +175,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     configureHttpApp(app, {
       title: 'Klantcentraal',
       description: 'Event-sourced customer insight: ingest touchpoints, query profiles and insights, audit history.',
-      bodyLimit: '20mb',
+      corsOrigins: config.corsOrigins,
     });
     cleanups.push(() => app.close());
     await app.listen(config.port, config.host);

@@ -1,10 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { ApiKeySpec } from '@klantcentraal/config';
-import { ApiKeyGuard } from './api-key.guard';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ApiKeyGuard, AUTH_KEYS_HINT } from './api-key.guard';
+import { RateLimitGuard, throttlerOptions, type RateLimitOptions } from './rate-limit.guard';
 import { ApiKeyRegistry } from './api-key-registry';
 
-export type AuthModuleOptions = Readonly<{ keys: readonly ApiKeySpec[] }>;
+export type AuthModuleOptions = Readonly<{
+  keys: readonly ApiKeySpec[];
+  /** Where a caller finds a key, for 401 messages, e.g. "the dev keys are in .data/dev-api-keys.json (DATA_DIR)". */
+  keysHint?: string;
+  /** Per-key and failed-authentication limits (defaults: RATE_LIMIT_PER_MINUTE's default, 30 failures a minute). */
+  rateLimit?: RateLimitOptions;
+}>;
 
 /** Import once, in the root module: installs ApiKeyGuard for every route of the application. */
 @Module({})
@@ -13,8 +21,11 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
+      imports: [ThrottlerModule.forRoot(throttlerOptions(options.rateLimit))],
       providers: [
+        RateLimitGuard,
         { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry(options.keys) },
+        { provide: AUTH_KEYS_HINT, useValue: options.keysHint ?? null },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
       exports: [ApiKeyRegistry],

@@ -3,3 +3,4 @@ export * from './api-key.guard';
 export { Principal, Public, Roles, PUBLIC_KEY, ROLES_KEY, principalOf } from './auth.decorators';
 export * from './auth.module';
 export * from './dev-keys';
+export * from './rate-limit.guard';
