@@ -22,7 +22,7 @@ import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
 import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
 import { ProjectionRunner } from '@klantcentraal/projections';
 import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
-import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
+import { createPool, ensureAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
   url: string;
@@ -52,7 +52,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   };
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    const databaseUrl = await database(config, logger, cleanups);
+    const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups);
     const applied = await runMigrations(databaseUrl, [
       ...EVENT_STORE_MIGRATIONS,
       ...PROJECTOR_MIGRATIONS,
@@ -101,7 +101,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     cleanups.push(() => warehouse.stop());
     try {
       const reader = await ensureWarehouseReader({
-        databaseUrl,
+        databaseUrl: adminUrl,
+        tablesOwner: decodeURIComponent(new URL(databaseUrl).username),
         dataDir: config.dataDir,
         password: config.warehouseReaderPassword,
       });
@@ -188,16 +189,27 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   }
 }
 
-/** The platform's database: DATABASE_URL, or a database on an embedded cluster under DATA_DIR. */
-async function database(config: PlatformConfig, logger: Logger, cleanups: (() => Promise<unknown>)[]): Promise<string> {
-  if (config.databaseUrl) return config.databaseUrl;
+/**
+ * The platform's database: DATABASE_URL as given, or a database on an embedded cluster under DATA_DIR, worked on as
+ * the non-superuser role that owns it (`url`); `adminUrl` is the privileged connection for creating roles.
+ */
+async function database(
+  config: PlatformConfig,
+  logger: Logger,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<{ url: string; adminUrl: string }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, adminUrl: config.databaseUrl };
   const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (m) => logger.log(`[postgres] ${m}`) });
   cleanups.push(() => pg.stop());
   await ensureDatabase(pg.url, DATABASE_NAME);
-  const url = withDatabase(pg.url, DATABASE_NAME);
-  // CLIs (npm run projections / audit / demo) find the running embedded cluster here.
+  const adminUrl = withDatabase(pg.url, DATABASE_NAME);
+  const appRole = await ensureAppRole(adminUrl, config.dataDir);
+  if (!appRole.url) logger.warn(`connecting as the PostgreSQL superuser: ${appRole.reason} (a new DATA_DIR starts locked down)`);
+  const url = appRole.url ?? adminUrl;
+  // CLIs (npm run projections / audit / demo) find the running embedded cluster here; the URL holds a password.
   const urlFile = path.join(config.dataDir, 'postgres.url');
-  fs.writeFileSync(urlFile, `${url}\n`);
+  fs.writeFileSync(urlFile, `${url}\n`, { mode: 0o600 });
+  fs.chmodSync(urlFile, 0o600);
   cleanups.push(async () => fs.rmSync(urlFile, { force: true }));
-  return url;
+  return { url, adminUrl };
 }

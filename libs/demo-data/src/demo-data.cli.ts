@@ -7,9 +7,8 @@
  *   npm run demo -- --out demo.ndjson          write bulk-ingest envelopes ({customerId, …envelope}) as NDJSON
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
-import { createPool, runMigrations } from '@klantcentraal/postgres';
+import { createPool, resolveDatabaseUrl, runMigrations } from '@klantcentraal/postgres';
 import { generateCustomerHistories } from './demo-data.generator';
 import { loadDemoData } from './load-demo-data';
 
@@ -25,11 +24,7 @@ function args(argv: string[]): Record<string, string> {
 }
 
 function databaseUrl(flag: string | undefined): string {
-  const url = flag ?? process.env.DATABASE_URL;
-  if (url) return url;
-  const file = path.join(process.env.DATA_DIR || '.data', 'postgres.url');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  throw new Error(`no database: set DATABASE_URL, or start the platform (npm start) so that ${file} exists`);
+  return resolveDatabaseUrl({ databaseUrl: flag ?? process.env.DATABASE_URL, dataDir: process.env.DATA_DIR }).url;
 }
 
 async function main() {
