@@ -9,9 +9,9 @@ export const ROLES: readonly Role[] = ['ingest', 'analyst', 'sales', 'auditor', 
 
 /**
  * One configured key: `key` is the secret itself, or `sha256:<64 hex>` (its SHA-256) so that no plaintext key needs
- * to be configured.
+ * to be configured. `accountManager` (an employeeId) scopes a `sales` key to the customers that employee manages.
  */
-export type ApiKeySpec = { key: string; name: string; roles: Role[] };
+export type ApiKeySpec = { key: string; name: string; roles: Role[]; accountManager?: string };
 
 /** Shortest accepted API key (contract "Abuse resistance"): long enough that guessing is hopeless. */
 export const MIN_API_KEY_LENGTH = 24;
@@ -60,6 +60,8 @@ export type PlatformConfig = {
   queryTimeoutMs: number;
   /** Origins that browsers may call the API from (CORS_ORIGINS, comma-separated; default none). */
   corsOrigins: string[];
+  /** MASTER_KEY: base64 of the 32-byte key-encryption key; absent: generated into dataDir (mode 0600). */
+  masterKey: string | null;
 };
 
 export class ConfigError extends Error {
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     rateLimitPerMinute,
     queryTimeoutMs,
     corsOrigins,
+    masterKey: blank('MASTER_KEY'),
   };
 }
 
@@ -165,7 +168,11 @@ export function parseApiKeys(json: string): ApiKeySpec[] {
     const name = named && typeof named.name === 'string' && named.name ? named.name : `key-${sha256Prefix(key)}`;
     const problem = apiKeyProblem({ key, name });
     if (problem) throw new ConfigError('API_KEYS', problem);
-    return { key, name, roles: roles as Role[] };
+    const accountManager = named?.accountManager;
+    if (accountManager !== undefined && (typeof accountManager !== 'string' || accountManager.trim() === '')) {
+      throw new ConfigError('API_KEYS', 'accountManager of a key must be a non-empty employeeId');
+    }
+    return { key, name, roles: roles as Role[], ...(typeof accountManager === 'string' ? { accountManager } : {}) };
   });
   if (specs.length === 0) throw new ConfigError('API_KEYS', 'must define at least one key');
   return specs;

@@ -2,4 +2,3 @@ export * from './embedded-postgres';
 export * from './migrations';
 export * from './pool';
 export * from './app-role';
-export * from './cli-database-url';

@@ -1,1 +1,0 @@
-export { redactUrl, resolveDatabaseUrl, type ResolvedDatabaseUrl } from '@klantcentraal/postgres';
