@@ -139,7 +139,7 @@ describe('database resolution', () => {
     try {
       const missing = await cli(['verify'], { DATA_DIR: dir });
       expect(missing.code).toBe(2);
-      expect(missing.err).toMatch(/no database: DATABASE_URL is not set and .*postgres\.url does not exist/);
+      expect(missing.err).toMatch(/no database: DATABASE_URL is not set and .*postgres\.url does not exist \(DATA_DIR=/);
       fs.writeFileSync(path.join(dir, 'postgres.url'), `${db.url}\n`);
       const viaFile = await cli(['verify'], { DATA_DIR: dir });
       expect(viaFile.code).toBe(0);
