@@ -9,6 +9,8 @@ export default defineConfig({
   logLevel: 'warn',
   // Preact's automatic JSX runtime; no framework plugin needed.
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The console shares the platform's pure domain types and code lists (libs/domain: no framework, no I/O).
+  resolve: { alias: { '@klantcentraal/domain': fileURLToPath(new URL('../../libs/domain/src/index.ts', import.meta.url)) } },
   build: {
     outDir: process.env.CONSOLE_OUT_DIR ?? fileURLToPath(new URL('../../dist/console/manual', import.meta.url)),
     emptyOutDir: true,

@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 const APP_DIR = path.resolve(__dirname, '..');
 const WEB_DIR = path.join(APP_DIR, 'web');
 const VITE_CONFIG = path.join(APP_DIR, 'vite.config.mjs');
+/** The pure domain lib the console imports types and code lists from (vite.config.mjs aliases it). */
+const DOMAIN_DIR = path.resolve(APP_DIR, '..', '..', 'libs', 'domain', 'src');
 const DEFAULT_OUT_ROOT = path.resolve(APP_DIR, '..', '..', 'dist', 'console');
 /** What the bundle is made of besides our sources: a new version of one of these makes the bundle stale. */
 const BUILD_PACKAGES = ['vite', 'preact', 'preact-iso', 'echarts', '@microsoft/fetch-event-source'];
@@ -57,10 +59,10 @@ export async function ensureConsoleAssets(options: ConsoleAssetsOptions = {}): P
   return target;
 }
 
-/** sha256 over the console's sources, its build configuration and the bundled packages' versions. */
+/** sha256 over the console's sources (and the domain lib it imports), its build configuration and the bundled packages' versions. */
 export function sourceFingerprint(): string {
   const hash = createHash('sha256');
-  const files = [VITE_CONFIG, ...listFiles(WEB_DIR)].sort();
+  const files = [VITE_CONFIG, ...listFiles(WEB_DIR), ...listFiles(DOMAIN_DIR).filter((f) => !/\.(int-)?spec\.ts$/.test(f))].sort();
   for (const file of files) hash.update(path.relative(APP_DIR, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   for (const name of BUILD_PACKAGES) hash.update(`${name}@${packageVersion(name)}\0`);
   return hash.digest('hex').slice(0, 16);

@@ -41,7 +41,7 @@ function Canvas({ option, height }: { option: EChartsOption; height: number }) {
 export type Column<Row> = { header: string; cell: (row: Row) => ComponentChildren; numeric?: boolean; rowHeader?: boolean };
 
 /** A data table with a caption; the first column (or the one marked rowHeader) heads its row. */
-export function DataTable<Row>({ caption, columns, rows, scroll, hideCaption }: { caption: string; columns: Column<Row>[]; rows: Row[]; scroll?: boolean; hideCaption?: boolean }) {
+export function DataTable<Row>({ caption, columns, rows, scroll, hideCaption }: { caption: string; columns: Column<Row>[]; rows: readonly Row[]; scroll?: boolean; hideCaption?: boolean }) {
   const table = (
     <table>
       <caption class={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
@@ -90,7 +90,7 @@ export function DataTable<Row>({ caption, columns, rows, scroll, hideCaption }: 
 }
 
 /** A chart with its caption and a table holding the same numbers, captioned the same. */
-export function ChartFigure<Row>(props: { caption: string; option: EChartsOption; columns: Column<Row>[]; rows: Row[]; height?: number; scroll?: boolean; wide?: boolean }) {
+export function ChartFigure<Row>(props: { caption: string; option: EChartsOption; columns: Column<Row>[]; rows: readonly Row[]; height?: number; scroll?: boolean; wide?: boolean }) {
   return (
     <figure class={`card chart${props.wide ? ' wide' : ''}`}>
       <figcaption>{props.caption}</figcaption>

@@ -35,8 +35,8 @@ export function ProfileSummary({ profile }: { profile: Profile }) {
 
 export function TouchpointsByType({ profile }: { profile: Profile }) {
   const rows = Object.entries(profile.touchpoints.byType)
-    .filter(([, n]) => n > 0)
-    .map(([type, n]) => ({ type, n }))
+    .map(([type, n]) => ({ type, n: n ?? 0 }))
+    .filter(({ n }) => n > 0)
     .sort((a, b) => b.n - a.n);
   return (
     <ChartFigure

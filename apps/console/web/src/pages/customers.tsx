@@ -98,7 +98,7 @@ export function CustomersPage() {
   );
 }
 
-function Select(props: { id: string; label: string; value: string; options: string[]; onChange(e: Event): void }) {
+function Select(props: { id: string; label: string; value: string; options: readonly string[]; onChange(e: Event): void }) {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>

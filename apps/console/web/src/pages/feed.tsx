@@ -1,10 +1,10 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
+import { INSIGHT_TYPES } from '@klantcentraal/domain';
 import { useEffect, useState } from 'preact/hooks';
 import { query, storedKey } from '../api';
 import { label, moment } from '../format';
 import { Badge, Message, PageHeader } from '../ui';
 
-const INSIGHT_TYPES = ['lifecycle-phase-changed', 'customer-became-loyal', 'customer-at-risk', 'detractor-responded', 'complaint-sla-breached', 'expectation-missed'];
 const KEEP = 200;
 
 type Insight = { id: string; type: string; subject: string; time: string; data: Record<string, unknown> };

@@ -1,3 +1,4 @@
+import type { ComplaintSummary, FunnelSummary } from '@klantcentraal/domain';
 import { ChartFigure } from '../chart';
 import { count, label, percent } from '../format';
 import { ErrorMessage, Loading, PageHeader, Stat } from '../ui';
@@ -5,18 +6,8 @@ import { useApi } from '../use-api';
 
 type Lifecycle = { asOf: string; phases: Record<string, number> };
 type Nps = { responses: number; promoters: number; passives: number; detractors: number; nps: number | null };
-type Complaints = {
-  filed: number;
-  resolved: number;
-  open: number;
-  resolvedWithinTarget: number;
-  share: number | null;
-  targetHours: number;
-  targetShare: number;
-  meetsTarget: boolean | null;
-  medianHoursToResolve: number | null;
-};
-type Funnel = { stages: { stage: string; entered: number; reached: number; current: number }[]; conversions: { from: string; to: string; rate: number | null }[] };
+type Complaints = ComplaintSummary;
+type Funnel = FunnelSummary;
 
 export function OverviewPage() {
   const lifecycle = useApi<Lifecycle>('/v1/insights/lifecycle');
