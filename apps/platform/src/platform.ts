@@ -13,28 +13,16 @@ import { ensureConsoleAssets, serveConsole } from '@klantcentraal/console';
 import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
 import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
-<<<<<<< HEAD
-import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
-import { createPrivacy, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
-=======
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { EVENT_STORE_MIGRATIONS, openEventStore, PostgresEventStore } from '@klantcentraal/event-store';
 import { createPrivacy, EncryptingEventStore, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
->>>>>>> main
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
 import { KafkaInsightPublisher, OutboxRelay } from '@klantcentraal/messaging';
 import { FULL_PROJECTOR_MIGRATIONS, startPartitionedProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
 import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
-<<<<<<< HEAD
 import { ensureWarehouseReader } from '@klantcentraal/warehouse';
-import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
-=======
-import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
-import { ProjectionRunner } from '@klantcentraal/projections';
-import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { createPool, ensureAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
->>>>>>> main
 
 export type RunningPlatform = {
   url: string;
@@ -99,8 +87,10 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     // query-timeout); it sees events through the same privacy layer (same key store).
     const apiPool: Pool = createPool(databaseUrl, { max: 24, statementTimeoutMs: config.queryTimeoutMs });
     cleanups.push(() => apiPool.end());
-    const apiEventStore = new EncryptingEventStore(new PostgresEventStore(apiPool), privacy.keyStore);
-    cleanups.push(() => apiEventStore.close());
+    // (With EventStoreDB the requests share the one client: its calls carry their own deadlines.)
+    const apiEventStore =
+      config.eventStore === 'postgres' ? new EncryptingEventStore(new PostgresEventStore(apiPool), privacy.keyStore) : eventStore;
+    if (apiEventStore !== eventStore) cleanups.push(() => apiEventStore.close());
 
     if (config.demoData && (await eventStore.headPosition()) === 0) {
       const started = Date.now();
@@ -170,14 +160,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
           AuthModule.forRoot({ keys, keysHint: apiKeysHint(devKeys?.file ?? null), rateLimit: { perMinute: config.rateLimitPerMinute } }),
           HealthModule.register({
             checks: {
-<<<<<<< HEAD
-              database: () => pool.query('SELECT 1'),
-              projector: () => projector.isReady(),
-=======
               database: () => apiPool.query('SELECT 1'),
-              projector: () => runner.isReady(),
-              warehouse: () => warehouse.isReady(),
->>>>>>> main
+              projector: () => projector.isReady(),
             },
           }),
           IngestApiModule.register({ eventStore: apiEventStore }),

@@ -13,7 +13,6 @@ import { createProjections, READ_MODEL_MIGRATIONS } from '@klantcentraal/read-mo
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { QueryApiModule } from './query-api.module';
 
-<<<<<<< HEAD
 void runStandaloneService({
   name: 'query-api',
   title: 'Klantcentraal query API',
@@ -30,6 +29,7 @@ void runStandaloneService({
       imports: [
         QueryApiModule.register({
           pool,
+          eventStore: store,
           waitForPosition: (position, timeoutMs) => readModels.waitForPosition(position, timeoutMs),
           waitForWarehousePosition: (position, timeoutMs) => warehouse.waitForPosition(position, timeoutMs),
           requestRebuild: () => {
@@ -37,35 +37,6 @@ void runStandaloneService({
               runner.rebuild().catch((err: unknown) => logger.error(`rebuild failed: ${(err as Error).message}`));
             }
           },
-=======
-@Module({})
-class QueryApiMain {}
-
-async function main(): Promise<void> {
-  const logger = new Logger('query-api');
-  const config = loadConfig();
-  if (!config.databaseUrl) {
-    throw new Error('DATABASE_URL is required to run the query API on its own (npm start runs the whole platform with embedded PostgreSQL)');
-  }
-  const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
-
-  await runMigrations(config.databaseUrl, [...PRIVACY_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
-  const pool = createPool(config.databaseUrl);
-  // Not started: the projector runs elsewhere. This instance only reads its checkpoints for X-Min-Position.
-  const eventStore = privateEventStore(pool, config);
-  const checkpoints = new ProjectionRunner({ pool, store: eventStore, projections: createProjections() });
-
-  const app = await NestFactory.create(
-    {
-      module: QueryApiMain,
-      imports: [
-        AuthModule.forRoot({ keys: devKeys?.keys ?? config.apiKeys ?? [] }),
-        HealthModule.register({ checks: { database: () => pool.query('SELECT 1') } }),
-        QueryApiModule.register({
-          pool,
-          eventStore,
-          waitForPosition: (position, timeoutMs) => checkpoints.waitForPosition(position, timeoutMs),
->>>>>>> main
         }),
       ],
     };

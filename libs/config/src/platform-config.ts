@@ -54,17 +54,14 @@ export type PlatformConfig = {
   kafkaBrokers: string[] | null;
   /** Password of the warehouse's read-only SQL role; absent: generated into dataDir. */
   warehouseReaderPassword: string | null;
-<<<<<<< HEAD
   /** PROJECTION_PARTITIONS (default 16): customers are spread over this many partitions among the projectors. */
   projectionPartitions: number;
-=======
   /** Requests per API key per minute (RATE_LIMIT_PER_MINUTE, default 12000). */
   rateLimitPerMinute: number;
   /** Statement timeout of every query, in ms (QUERY_TIMEOUT_MS, default 10000). */
   queryTimeoutMs: number;
   /** Origins that browsers may call the API from (CORS_ORIGINS, comma-separated; default none). */
   corsOrigins: string[];
->>>>>>> main
   /** MASTER_KEY: base64 of the 32-byte key-encryption key; absent: generated into dataDir (mode 0600). */
   masterKey: string | null;
 };
@@ -113,12 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     throw new ConfigError('KAFKA_BROKERS', `must be comma-separated host:port pairs, got "${brokers}"`);
   }
 
-<<<<<<< HEAD
   const partitionsText = blank('PROJECTION_PARTITIONS') ?? '16';
   const projectionPartitions = Number(partitionsText);
   if (!/^\d+$/.test(partitionsText) || projectionPartitions < 1 || projectionPartitions > 1024) {
     throw new ConfigError('PROJECTION_PARTITIONS', `must be an integer 1–1024 (the same for every projector), got "${partitionsText}"`);
-=======
+  }
   const positiveInteger = (name: string, fallback: number) => {
     const text = blank(name);
     if (text === null) return fallback;
@@ -133,7 +129,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new ConfigError('CORS_ORIGINS', `each origin must look like https://host[:port] (no path), got "${origin}"`);
     }
->>>>>>> main
   }
 
   const keys = blank('API_KEYS');
@@ -148,13 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     eventStoreConnectionString,
     kafkaBrokers,
     warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
-<<<<<<< HEAD
     projectionPartitions,
-=======
     rateLimitPerMinute,
     queryTimeoutMs,
     corsOrigins,
->>>>>>> main
     masterKey: blank('MASTER_KEY'),
   };
 }

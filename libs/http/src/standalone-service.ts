@@ -22,7 +22,8 @@ export type StandaloneServiceOptions = Readonly<{
   name: string;
   /** OpenAPI title. */
   title: string;
-  bodyLimit: string;
+  /** Largest JSON body (default: configureHttpApp's, with its per-route limits for ingest). */
+  bodyLimit?: string;
   /** Every migration the service needs (the event store's too, when it reads or writes events). */
   migrations: readonly MigrationClass[];
   /** Opens the event store (EVENT_STORE) for services that need one; it is closed at the stop. */
@@ -42,7 +43,8 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
     const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
     const applied = await runMigrations(databaseUrl, options.migrations);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
-    const pool = createPool(databaseUrl);
+    // Requests' statements are cancelled after QUERY_TIMEOUT_MS (→ 503 query-timeout).
+    const pool = createPool(databaseUrl, { statementTimeoutMs: config.queryTimeoutMs });
     const context: StandaloneContext = { config, databaseUrl, pool, logger };
     const eventStore = options.openEventStore ? await options.openEventStore(context) : null;
     const service = await options.modules({ ...context, eventStore });
@@ -59,14 +61,14 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
       {
         module: StandaloneMain,
         imports: [
-          AuthModule.forRoot({ keys: config.apiKeys ?? devKeys!.keys }),
+          AuthModule.forRoot({ keys: config.apiKeys ?? devKeys!.keys, rateLimit: { perMinute: config.rateLimitPerMinute } }),
           HealthModule.register({ checks: { database: () => pool.query('SELECT 1'), ...service.checks } }),
           ...service.imports,
         ],
       },
       { bodyParser: false },
     );
-    configureHttpApp(app, { title: options.title, bodyLimit: options.bodyLimit });
+    configureHttpApp(app, { title: options.title, bodyLimit: options.bodyLimit, corsOrigins: config.corsOrigins });
     await app.listen(config.port, config.host);
     // Graceful stop: stop accepting, let in-flight requests finish, close what the service opened, exit 0.
     let stopping = false;
