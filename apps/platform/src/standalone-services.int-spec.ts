@@ -7,10 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
+import { createTestDatabase, freePorts, type TestDatabase } from '@klantcentraal/testing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const KEYS = {
@@ -24,17 +23,6 @@ const SERVICES = ['ingest', 'query', 'projector', 'feed', 'audit'] as const;
 type Service = (typeof SERVICES)[number];
 
 type Running = { service: Service; child: ChildProcess; port: number; output: string[]; exited: Promise<number | null> };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -63,7 +51,7 @@ describe('each service runs alone', () => {
       API_KEYS: JSON.stringify(Object.fromEntries(Object.entries(KEYS).map(([role, key]) => [key, [role]]))),
     };
     for (const service of SERVICES) {
-      const port = await freePort();
+      const port = (await freePorts(1))[0];
       const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', `apps/${appOf(service)}/src/main.ts`], {
         cwd: ROOT,
         env: { ...env, PORT: String(port) },

@@ -1,4 +1,4 @@
-export { startProjector, PROJECTOR_MIGRATIONS, type ProjectorOptions, type RunningProjector } from './projector';
+export { PROJECTOR_MIGRATIONS } from './projector';
 export {
   FULL_PROJECTOR_MIGRATIONS,
   startPartitionedProjector,

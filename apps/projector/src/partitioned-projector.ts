@@ -5,25 +5,19 @@
  */
 import type { Pool } from 'pg';
 import type { EventStore } from '@klantcentraal/event-store';
-import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import {
   assertPartitionCount,
   PartitionCoordinator,
-  PROJECTION_RUNNER_MIGRATIONS,
   ProjectionRunner,
   type Projection,
   type ProjectorLogger,
 } from '@klantcentraal/projections';
-import { createProjections, READ_MODEL_MIGRATIONS, startInsightTimer } from '@klantcentraal/read-models';
+import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
+import { PROJECTOR_MIGRATIONS } from './projector';
 
 /** Everything a full projector needs migrated besides the event store: bookkeeping, read models, outbox, warehouse. */
-export const FULL_PROJECTOR_MIGRATIONS = [
-  ...PROJECTION_RUNNER_MIGRATIONS,
-  ...READ_MODEL_MIGRATIONS,
-  ...MESSAGING_MIGRATIONS,
-  ...WAREHOUSE_MIGRATIONS,
-] as const;
+export const FULL_PROJECTOR_MIGRATIONS = [...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS] as const;
 
 export type PartitionedProjectorOptions = Readonly<{
   pool: Pool;

@@ -6,7 +6,6 @@
  * second database), and the insight outbox must hold the same insights: none lost, none doubled.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
@@ -16,7 +15,7 @@ import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event
 import { runMigrations } from '@klantcentraal/postgres';
 import { ProjectionRunner, readPartitionOwnership } from '@klantcentraal/projections';
 import { createProjections, InsightTimer } from '@klantcentraal/read-models';
-import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
+import { createTestDatabase, freePorts, type TestDatabase } from '@klantcentraal/testing';
 import { createWarehouseProjections, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { FULL_PROJECTOR_MIGRATIONS } from './partitioned-projector';
 
@@ -36,19 +35,8 @@ type Projector = {
   memberId(): string | null;
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function startProjector(databaseUrl: string): Promise<Projector> {
-  const port = await freePort();
+  const port = (await freePorts(1))[0];
   const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', 'apps/projector/src/main.ts', '--batch-size', '200'], {
     cwd: ROOT,
     env: {

@@ -3,8 +3,7 @@
  * had (EVENTSTORE_CONNECTION_STRING, else Testcontainers); otherwise the suite says why it did not run. The
  * fail-fast start needs no server and always runs.
  */
-import * as net from 'node:net';
-import { eventStoreDbSkipReason, resolveEventStoreDb } from '@klantcentraal/testing';
+import { eventStoreDbSkipReason, freePorts, resolveEventStoreDb } from '@klantcentraal/testing';
 import { openEventStore } from '../open-event-store';
 import { describeEventStoreContract } from '../testing';
 import { EventStoreDbEventStore, eventStoreDbHost } from './eventstoredb-event-store';
@@ -13,13 +12,7 @@ const noPool = null as never; // EventStoreDB needs no PostgreSQL pool
 
 describe('EVENT_STORE=eventstoredb without a reachable server', () => {
   it('fails the start naming EventStoreDB and the host, never falling back to PostgreSQL', async () => {
-    // A port nothing listens on: taken, then released.
-    const port = await new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: taken } = server.address() as net.AddressInfo;
-        server.close(() => resolve(taken));
-      });
-    });
+    const [port] = await freePorts(1); // nothing listens there
     const connectionString = `esdb://127.0.0.1:${port}?tls=false`;
     const failure = await openEventStore({ eventStore: 'eventstoredb', eventStoreConnectionString: connectionString }, noPool, { connectTimeoutMs: 1500 }).then(
       () => null,
