@@ -262,5 +262,14 @@ describeWithChromium('web console in Chromium (every role, axe, CSP)', () => {
     await eventually(async () => expect(await page.getByRole('region', { name: 'Contacts', exact: true }).innerText()).toContain('Erased'));
     expect(await page.getByRole('region', { name: 'Contacts', exact: true }).innerText()).not.toContain(contact.name!);
     await screenshot(page, 'profile-erased');
+
+    // The subject-access export downloads as JSON and says what was erased.
+    await page.goto(`${platform.url}/privacy`);
+    await page.getByLabel('Customer ID').fill('c-00004');
+    await page.getByLabel('Contact ID').fill(contact.contactId);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download export' }).click()]);
+    const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { customerId: string; contactId: string; erased: unknown };
+    expect(exported).toMatchObject({ customerId: 'c-00004', contactId: contact.contactId });
+    expect(exported.erased).toBeTruthy();
   });
 });
