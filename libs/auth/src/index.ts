@@ -4,3 +4,4 @@ export { Principal, Public, Roles, PUBLIC_KEY, ROLES_KEY, principalOf } from './
 export * from './auth.module';
 export * from './dev-keys';
 export { SessionController, SessionDto } from './session.controller';
+export * from './rate-limit.guard';
