@@ -171,6 +171,10 @@ describeWithChromium('web console in Chromium (every role, axe, CSP)', () => {
     await page.waitForURL(`${platform.url}/customers/${customer.customerId}`);
     await eventually(async () => expect(await page.getByRole('heading', { level: 1 }).allInnerTexts()).toEqual([customer.name]));
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    // Analysts work with aggregates: a contact whose name the API withholds from them is listed as withheld, not erased.
+    const { contacts } = await api<{ contacts: { name: string | null }[] }>('analyst', `/v1/customers/${customer.customerId}`);
+    const listed = await page.getByRole('region', { name: 'Contacts', exact: true }).locator('.contact-name').allInnerTexts();
+    expect(listed).toEqual(contacts.map((c) => c.name ?? 'Name withheld'));
     const touchpoints = await api<{ items: { type: string }[] }>('analyst', `/v1/customers/${customer.customerId}/touchpoints?limit=20`);
     const timeline = page.getByRole('region', { name: 'Touchpoints', exact: true }).locator('ol.timeline li strong');
     await eventually(async () => expect(await timeline.allInnerTexts()).toEqual(touchpoints.items.map((t) => t.type)));
