@@ -207,9 +207,9 @@ describeWithChromium('web console in Chromium (every role, axe, CSP)', () => {
     });
     const insight = page.getByRole('list', { name: 'Insights, newest first' }).getByRole('listitem').first();
     await eventually(async () => expect(await insight.innerText()).toContain('Detractor responded'), 20_000);
+    await screenshot(page, 'feed-live');
     await insight.getByRole('link', { name: 'Customer c-00002' }).click();
     await page.waitForURL(`${platform.url}/customers/c-00002`);
-    await screenshot(page, 'feed-live');
   });
 
   it('auditor: history, verify turns invalid at the tampered revision, state as of a moment', async () => {
