@@ -9,6 +9,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
 import { apiKeysHint, AuthModule, generateDevKeys, Roles } from '@klantcentraal/auth';
+import { ensureConsoleAssets, serveConsole } from '@klantcentraal/console';
 import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
 import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
@@ -55,6 +56,11 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       await cleanup().catch((err: unknown) => logger.error(`while stopping: ${(err as Error).message}`));
     }
   };
+  // The web console builds (only when its bundle is missing or stale) while PostgreSQL starts.
+  const consoleAssets = ensureConsoleAssets({ log: (m) => logger.log(m) }).catch((err: unknown) => {
+    logger.warn(`${(err as Error).message}; the web console is not served (the API is)`);
+    return null;
+  });
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
     const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups);
@@ -171,6 +177,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
           IngestApiModule.register({ eventStore: apiEventStore }),
           QueryApiModule.register({
             pool: apiPool,
+            eventStore: apiEventStore,
             waitForPosition: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs),
             waitForWarehousePosition: (position, timeoutMs) => warehouse.waitForPosition(position, timeoutMs),
             // A new customer definition re-derives phases by replay, in the read models and the warehouse.
@@ -191,6 +198,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       description: 'Event-sourced customer insight: ingest touchpoints, query profiles and insights, audit history.',
       corsOrigins: config.corsOrigins,
     });
+    const consoleDir = await consoleAssets;
+    if (consoleDir) serveConsole(app, consoleDir);
     cleanups.push(() => app.close());
     await app.listen(config.port, config.host);
     app.get(Readiness).markReady();

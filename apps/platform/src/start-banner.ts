@@ -10,6 +10,7 @@ export function startBanner(platform: Pick<RunningPlatform, 'url' | 'keys' | 'ke
   const lines = [
     '',
     `Klantcentraal is running on ${u}`,
+    `  web console   ${u}/   (sign in with one of the API keys below)`,
     `  API docs      ${u}/docs   (OpenAPI: ${u}/openapi.json)`,
     `  health        ${u}/health/ready`,
     `  ingest        POST ${u}/v1/customers/{customerId}/events   POST ${u}/v1/events`,

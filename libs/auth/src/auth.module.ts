@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeyGuard, AUTH_KEYS_HINT } from './api-key.guard';
 import { RateLimitGuard, throttlerOptions, type RateLimitOptions } from './rate-limit.guard';
 import { ApiKeyRegistry } from './api-key-registry';
+import { SessionController } from './session.controller';
 
 export type AuthModuleOptions = Readonly<{
   keys: readonly ApiKeySpec[];
@@ -14,13 +15,17 @@ export type AuthModuleOptions = Readonly<{
   rateLimit?: RateLimitOptions;
 }>;
 
-/** Import once, in the root module: installs ApiKeyGuard for every route of the application. */
+/**
+ * Import once, in the root module: installs ApiKeyGuard for every route of the application, and `GET /v1/session`
+ * (the calling key's name and roles).
+ */
 @Module({})
 export class AuthModule {
   static forRoot(options: AuthModuleOptions): DynamicModule {
     return {
       module: AuthModule,
       global: true,
+      controllers: [SessionController],
       imports: [ThrottlerModule.forRoot(throttlerOptions(options.rateLimit))],
       providers: [
         RateLimitGuard,
