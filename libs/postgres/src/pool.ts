@@ -1,4 +1,5 @@
 import { Pool, PoolConfig, types } from 'pg';
+import { CONNECT_TIMEOUT_MS } from './database-unavailable';
 
 // BIGINT (int8) columns hold global positions and counts that stay far below 2^53: parse them as numbers.
 types.setTypeParser(types.builtins.INT8, (value: string) => Number(value));
@@ -6,7 +7,8 @@ types.setTypeParser(types.builtins.INT8, (value: string) => Number(value));
 types.setTypeParser(types.builtins.NUMERIC, (value: string) => Number(value));
 
 export function createPool(connectionString: string, config: Omit<PoolConfig, 'connectionString'> = {}): Pool {
-  const pool = new Pool({ connectionString, max: 20, ...config });
+  // A bounded connect wait: while the server is down, queries fail fast (503) rather than hang.
+  const pool = new Pool({ connectionString, max: 20, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...config });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', (err) => console.error(`[postgres] idle client error: ${err.message}`));
   return pool;
