@@ -4,23 +4,24 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Controller, Get, Header, Logger, Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
-import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
+import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
 import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
-import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay } from '@klantcentraal/messaging';
+import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay, outboxBacklog } from '@klantcentraal/messaging';
+import { httpMetricsMiddleware, Metrics, MetricsModule } from '@klantcentraal/observability';
 import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
 import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
 import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
-import { ProjectionRunner } from '@klantcentraal/projections';
+import { ProjectionRunner, registerProjectionMetrics } from '@klantcentraal/projections';
 import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
@@ -121,26 +122,23 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       logger.log('insights: KAFKA_BROKERS not set, insights go to the SSE feed only (from the outbox)');
     }
 
-    @Controller()
-    class MetricsController {
-      @Get('metrics')
-      @Public()
-      @Header('content-type', 'text/plain; version=0.0.4')
-      async metrics(): Promise<string> {
-        return `${await runner.metrics()}${await warehouse.metrics()}`;
-      }
-    }
+    // One registry for everything /metrics shows (contract v1.2 "Metrics").
+    const metrics = new Metrics();
+    metrics.watchDatabase(pool);
+    registerProjectionMetrics(metrics.registry, [runner, warehouse]);
+    metrics.gauge('klantcentraal_outbox_backlog', 'Insights in the outbox not yet published to Kafka.', () => outboxBacklog(pool));
 
     const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
     const keys = config.apiKeys ?? devKeys!.keys;
 
-    @Module({ controllers: [MetricsController] })
+    @Module({})
     class PlatformModule {}
     const app = await NestFactory.create<NestExpressApplication>(
       {
         module: PlatformModule,
         imports: [
           AuthModule.forRoot({ keys }),
+          MetricsModule.register(metrics),
           HealthModule.register({
             checks: {
               database: () => pool.query('SELECT 1'),
@@ -166,6 +164,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       },
       { bodyParser: false, logger: logLevels },
     );
+    app.use(httpMetricsMiddleware(metrics));
     configureHttpApp(app, {
       title: 'Klantcentraal',
       description: 'Event-sourced customer insight: ingest touchpoints, query profiles and insights, audit history.',

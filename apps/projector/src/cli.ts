@@ -13,7 +13,7 @@
 import { ConfigError, loadConfig } from '@klantcentraal/config';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
-import { ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
+import { formatLagMetrics, ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
 import { createProjections } from '@klantcentraal/read-models';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
@@ -87,7 +87,8 @@ async function main(argv: readonly string[]): Promise<number> {
       .filter((b) => names.length === 0 || b.names.length > 0);
   const runner = {
     status: async () => (await Promise.all(both.map((b) => b.runner.status()))).flat(),
-    metrics: async () => (await Promise.all(both.map((b) => b.runner.metrics()))).join(''),
+    // One exposition for both runners: each metric's HELP/TYPE once (Prometheus rejects repeats).
+    metrics: () => formatLagMetrics(both.map((b) => b.runner)),
     listParked: async (name?: string) => (await Promise.all(selected(name ? [name] : []).map((b) => b.runner.listParked(name)))).flat(),
     retryParked: async (name?: string, position?: number) => {
       const results = await Promise.all(selected(name ? [name] : []).map((b) => b.runner.retryParked(name, position)));

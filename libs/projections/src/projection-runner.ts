@@ -363,7 +363,7 @@ export class ProjectionRunner {
 
   /** Prometheus text exposition: `klantcentraal_projection_lag_events{projection="…"}`, `…_lag_seconds`, … */
   async metrics(): Promise<string> {
-    return formatLagMetrics(await this.status());
+    return formatLagMetrics([this]);
   }
 
   readiness(): Readiness {
