@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@klantcentraal/config';
+import { defaultLogFormat } from '@klantcentraal/observability';
 import { startPlatform } from './platform';
 
 async function main(): Promise<void> {
@@ -54,7 +55,9 @@ async function main(): Promise<void> {
     '',
     'Press Ctrl-C to stop.',
   ];
-  console.log(lines.join('\n'));
+  // With JSON logs stdout holds only log objects: the banner for the person who started it goes to stderr then.
+  const jsonLogs = (config.logFormat ?? defaultLogFormat()) === 'json';
+  (jsonLogs ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {

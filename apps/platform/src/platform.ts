@@ -16,7 +16,16 @@ import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
 import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay, outboxBacklog } from '@klantcentraal/messaging';
-import { httpMetricsMiddleware, Metrics, MetricsModule } from '@klantcentraal/observability';
+import {
+  createRootLogger,
+  defaultLogFormat,
+  httpMetricsMiddleware,
+  Metrics,
+  MetricsModule,
+  requestIdMiddleware,
+  requestLoggingModule,
+  useRootLogger,
+} from '@klantcentraal/observability';
 import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
 import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
@@ -42,8 +51,9 @@ export type StartOptions = Readonly<{
 }>;
 
 export async function startPlatform(config: PlatformConfig, options: StartOptions = {}): Promise<RunningPlatform> {
-  const logLevels: ('log' | 'warn' | 'error')[] = options.quiet ? ['warn', 'error'] : ['log', 'warn', 'error'];
-  Logger.overrideLogger(logLevels);
+  // One logger for the process (contract v1.2 "Logs"): every Nest Logger below writes through it.
+  const rootLogger = createRootLogger({ format: config.logFormat ?? defaultLogFormat(), level: options.quiet ? 'warn' : 'info' });
+  const nestLogger = useRootLogger(rootLogger);
   const logger = new Logger('platform');
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -138,6 +148,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
         module: PlatformModule,
         imports: [
           AuthModule.forRoot({ keys }),
+          requestLoggingModule(rootLogger),
           MetricsModule.register(metrics),
           HealthModule.register({
             checks: {
@@ -162,8 +173,9 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
           FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
-      { bodyParser: false, logger: logLevels },
+      { bodyParser: false, logger: nestLogger },
     );
+    app.use(requestIdMiddleware());
     app.use(httpMetricsMiddleware(metrics));
     configureHttpApp(app, {
       title: 'Klantcentraal',

@@ -25,6 +25,8 @@ export type PlatformConfig = {
   kafkaBrokers: string[] | null;
   /** Password of the warehouse's read-only SQL role; absent: generated into dataDir. */
   warehouseReaderPassword: string | null;
+  /** LOG_FORMAT: `json` (one object per line) or `text`; absent: json unless stdout is a terminal. */
+  logFormat: 'json' | 'text' | null;
 };
 
 export class ConfigError extends Error {
@@ -83,7 +85,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     eventStoreConnectionString,
     kafkaBrokers,
     warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
+    logFormat: logFormat(blank('LOG_FORMAT')),
   };
+}
+
+function logFormat(value: string | null): 'json' | 'text' | null {
+  if (value === null) return null;
+  if (value !== 'json' && value !== 'text') throw new ConfigError('LOG_FORMAT', `must be "json" or "text", got "${value}"`);
+  return value;
 }
 
 /**
