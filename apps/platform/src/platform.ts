@@ -3,19 +3,20 @@
  * service on one HTTP origin, demo data on a first start. Also used by the end-to-end tests and benchmarks.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
 import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
-import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
+import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
+import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { createPrivacy, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
-import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay, outboxBacklog } from '@klantcentraal/messaging';
+import { KafkaInsightPublisher, OutboxRelay, outboxBacklog } from '@klantcentraal/messaging';
 import {
   createRootLogger,
   defaultLogFormat,
@@ -40,10 +41,14 @@ export type RunningPlatform = {
   keys: readonly ApiKeySpec[];
   /** Where the dev keys are kept (null when API_KEYS is set). */
   keysFile: string | null;
+  /** The first demo customer when the store holds the demo data set, for example URLs; null otherwise. */
+  exampleCustomerId: string | null;
   stop(): Promise<void>;
 };
 
 const DATABASE_NAME = 'klantcentraal';
+/** The first customer of the demo data set (prefix `c-`). */
+const DEMO_CUSTOMER_ID = 'c-00001';
 
 export type StartOptions = Readonly<{
   /** Log only warnings and errors (benchmarks, tests). */
@@ -66,16 +71,23 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const databaseUrl = await database(config, logger, cleanups);
     const applied = await runMigrations(databaseUrl, [
       ...EVENT_STORE_MIGRATIONS,
+      ...PRIVACY_MIGRATIONS,
       ...PROJECTOR_MIGRATIONS,
-      ...MESSAGING_MIGRATIONS,
       ...WAREHOUSE_MIGRATIONS,
     ]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
     const pool: Pool = createPool(databaseUrl, { max: 30 });
     cleanups.push(() => pool.end());
-    const eventStore = new PostgresEventStore(pool);
+    // Privacy at the port: every service below sees the store through the encrypting layer.
+    const privacy = createPrivacy({ pool, store: new PostgresEventStore(pool), masterKey: config.masterKey, dataDir: config.dataDir, storeOnPool: true });
+    const eventStore = privacy.eventStore;
     cleanups.push(() => eventStore.close());
+    const prepared = await privacy.prepare();
+    if (prepared.erasuresFinished > 0) logger.log(`privacy: finished ${prepared.erasuresFinished} interrupted erasure(s)`);
+    if (prepared.encryption?.eventsEncrypted) {
+      logger.log(`privacy: encrypted the personal fields of ${prepared.encryption.eventsEncrypted} stored events (${prepared.encryption.streamsRehashed} streams re-hashed)`);
+    }
 
     if (config.demoData && (await eventStore.headPosition()) === 0) {
       const started = Date.now();
@@ -186,7 +198,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     await app.listen(config.port, config.host);
     app.get(Readiness).markReady();
     const address = app.getHttpServer().address() as { port: number };
-    return { url: `http://localhost:${address.port}`, databaseUrl, keys, keysFile: devKeys?.file ?? null, stop };
+    const exampleCustomerId = (await eventStore.streamRevision(customerStreamName(DEMO_CUSTOMER_ID))) === null ? null : DEMO_CUSTOMER_ID;
+    return { url: `http://localhost:${address.port}`, databaseUrl, keys, keysFile: devKeys?.file ?? null, exampleCustomerId, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -201,7 +214,7 @@ async function database(config: PlatformConfig, logger: Logger, cleanups: (() =>
   await ensureDatabase(pg.url, DATABASE_NAME);
   const url = withDatabase(pg.url, DATABASE_NAME);
   // CLIs (npm run projections / audit / demo) find the running embedded cluster here.
-  const urlFile = path.join(config.dataDir, 'postgres.url');
+  const urlFile = databaseUrlFile(config.dataDir);
   fs.writeFileSync(urlFile, `${url}\n`);
   cleanups.push(async () => fs.rmSync(urlFile, { force: true }));
   return url;

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 export type Role = 'ingest' | 'analyst' | 'sales' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['ingest', 'analyst', 'sales', 'auditor', 'admin'];
 
-export type ApiKeySpec = { key: string; name: string; roles: Role[] };
+/** `accountManager` (an employeeId) scopes a `sales` key to the customers that employee manages. */
+export type ApiKeySpec = { key: string; name: string; roles: Role[]; accountManager?: string };
 
 export type PlatformConfig = {
   port: number;
@@ -27,6 +28,8 @@ export type PlatformConfig = {
   warehouseReaderPassword: string | null;
   /** LOG_FORMAT: `json` (one object per line) or `text`; absent: json unless stdout is a terminal. */
   logFormat: 'json' | 'text' | null;
+  /** MASTER_KEY: base64 of the 32-byte key-encryption key; absent: generated into dataDir (mode 0600). */
+  masterKey: string | null;
 };
 
 export class ConfigError extends Error {
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     kafkaBrokers,
     warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
     logFormat: logFormat(blank('LOG_FORMAT')),
+    masterKey: blank('MASTER_KEY'),
   };
 }
 
@@ -118,7 +122,11 @@ export function parseApiKeys(json: string): ApiKeySpec[] {
     }
     if (key.length < 8) throw new ConfigError('API_KEYS', 'every key must be at least 8 characters long');
     const name = named && typeof named.name === 'string' && named.name ? named.name : `key-${sha256Prefix(key)}`;
-    return { key, name, roles: roles as Role[] };
+    const accountManager = named?.accountManager;
+    if (accountManager !== undefined && (typeof accountManager !== 'string' || accountManager.trim() === '')) {
+      throw new ConfigError('API_KEYS', 'accountManager of a key must be a non-empty employeeId');
+    }
+    return { key, name, roles: roles as Role[], ...(typeof accountManager === 'string' ? { accountManager } : {}) };
   });
   if (specs.length === 0) throw new ConfigError('API_KEYS', 'must define at least one key');
   return specs;
