@@ -1,4 +1,5 @@
 export * from './embedded-postgres';
 export * from './migrations';
 export * from './pool';
+export * from './app-role';
 export * from './database-unavailable';
