@@ -1,6 +1,6 @@
 import {
   CUSTOMER_PROFILE_EVENT_TYPES,
-  evolveCustomerProfile,
+  foldCustomerProfile,
   viewCustomerProfile,
   type CustomerDefinition,
   type CustomerProfileState,
@@ -73,7 +73,7 @@ export type CustomerProfileProjectionOptions = Readonly<{ definitionProvider?: C
 /**
  * Writer of the customer profile and of the read models derived from the same fold state: lifecycle phase history,
  * complaints and experiences. Per batch: ONE query loads the touched customers' states, the batch is folded in
- * memory with `evolveCustomerProfile`, ONE multi-row upsert writes the profiles, and each derived table is rewritten
+ * memory with `foldCustomerProfile` (linear: one copy per touched list per batch), ONE multi-row upsert writes the profiles, and each derived table is rewritten
  * for the customers whose relevant facts changed (a delete and a multi-row insert each).
  */
 export class CustomerProfileProjection implements Projection {
@@ -96,8 +96,7 @@ export class CustomerProfileProjection implements Projection {
     for (const [customerId, customerEvents] of byCustomer) {
       const previous = stored.get(customerId);
       const before = previous?.state ?? null;
-      let after = before;
-      for (const event of customerEvents) after = evolveCustomerProfile(after, event, definition);
+      const after = foldCustomerProfile(before, customerEvents, definition);
       const storedDefinitionVersion = previous?.definitionVersion ?? null;
       // Only redeliveries (the fold ignored them) under the same definition: nothing to write.
       if (after === null || (after === before && storedDefinitionVersion === definition.version)) continue;
