@@ -1,9 +1,10 @@
 import {
   CUSTOMER_PROFILE_EVENT_TYPES,
   foldCustomerProfile,
-  viewCustomerProfile,
+  readyCustomerProfile,
   type CustomerDefinition,
   type CustomerProfileState,
+  type ReadyCustomerProfile,
   type StoredCustomerEvent,
 } from '@klantcentraal/domain';
 import type { RecordedEvent } from '@klantcentraal/event-store';
@@ -22,6 +23,7 @@ export const CUSTOMER_PROFILES_TABLE = 'customer_profiles';
 export type CustomerProfileRow = Readonly<{
   customer_id: string;
   state: CustomerProfileState;
+  ready: ReadyCustomerProfile | null;
   name: string | null;
   size: string | null;
   account_manager: string | null;
@@ -43,15 +45,12 @@ export type CustomerProfileRow = Readonly<{
  * these columns as the starting point and add what time passing does (see customer-profile.query.ts).
  */
 export function customerProfileRow(state: CustomerProfileState, definition: CustomerDefinition): CustomerProfileRow {
-  const view = state.lastTouchpointAt === null ? null : viewCustomerProfile(state, state.lastTouchpointAt, definition);
-  let oldestOpenComplaint: string | null = null;
-  for (const complaint of state.complaints) {
-    if (complaint.filedAt === null || complaint.resolvedAt !== null) continue;
-    if (oldestOpenComplaint === null || complaint.filedAt < oldestOpenComplaint) oldestOpenComplaint = complaint.filedAt;
-  }
+  const ready = readyCustomerProfile(state, definition);
+  const view = ready?.view ?? null;
   return {
     customer_id: state.customerId,
     state,
+    ready,
     name: view?.name ?? null,
     size: view?.size ?? null,
     account_manager: view?.accountManager?.employeeId ?? null,
@@ -62,10 +61,19 @@ export function customerProfileRow(state: CustomerProfileState, definition: Cust
     phase_at_last_event: view?.lifecyclePhase ?? null,
     cycle_at_last_event: view?.cycle ?? null,
     last_nps_score: view?.nps.lastScore ?? null,
-    oldest_open_complaint_filed_at: oldestOpenComplaint,
+    oldest_open_complaint_filed_at: ready?.oldestOpenComplaintFiledAt ?? oldestOpenComplaint(state),
     last_position: state.lastPosition,
     definition_version: definition.version,
   };
+}
+
+function oldestOpenComplaint(state: CustomerProfileState): string | null {
+  let oldest: string | null = null;
+  for (const complaint of state.complaints) {
+    if (complaint.filedAt === null || complaint.resolvedAt !== null) continue;
+    if (oldest === null || complaint.filedAt < oldest) oldest = complaint.filedAt;
+  }
+  return oldest;
 }
 
 export type CustomerProfileProjectionOptions = Readonly<{ definitionProvider?: CustomerDefinitionProvider }>;
@@ -139,7 +147,7 @@ async function loadProfiles(
   return new Map(rows.map((row) => [row.customer_id, { state: row.state, definitionVersion: row.definition_version }]));
 }
 
-const PROFILE_COLUMNS = `customer_id text, state jsonb, name text, size text, account_manager text,
+const PROFILE_COLUMNS = `customer_id text, state jsonb, ready jsonb, name text, size text, account_manager text,
   registered_at timestamptz, last_occurred_at timestamptz, last_purchase_at timestamptz,
   relationship_ended_at timestamptz, phase_at_last_event text, cycle_at_last_event int, last_nps_score smallint,
   oldest_open_complaint_filed_at timestamptz, last_position bigint, definition_version int`;
