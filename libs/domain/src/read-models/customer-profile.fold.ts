@@ -87,25 +87,25 @@ class ProfileDraft {
       this.ownsTouchpoints = true;
     }
     const touchpoints = this.draft.touchpoints as Partial<Record<CustomerEventType, string[]>>;
+    let list = touchpoints[type] ?? [];
     if (!this.ownedTypes.has(type)) {
-      touchpoints[type] = [...(touchpoints[type] ?? [])];
+      list = touchpoints[type] = [...list];
       this.ownedTypes.add(type);
     }
-    return touchpoints[type]!;
+    return list;
   }
 
   private index(key: SubjectList): Map<string, number[]> {
-    let index = this.indices.get(key);
-    if (index === undefined) {
-      index = new Map();
-      (this.draft[key] as readonly SubjectRecord[]).forEach((record, position) => {
-        const id = idOf(record);
-        const positions = index!.get(id);
-        if (positions) positions.push(position);
-        else index!.set(id, [position]);
-      });
-      this.indices.set(key, index);
-    }
+    const known = this.indices.get(key);
+    if (known !== undefined) return known;
+    const index = new Map<string, number[]>();
+    (this.draft[key] as readonly SubjectRecord[]).forEach((record, position) => {
+      const id = idOf(record);
+      const positions = index.get(id);
+      if (positions) positions.push(position);
+      else index.set(id, [position]);
+    });
+    this.indices.set(key, index);
     return index;
   }
 
@@ -275,7 +275,8 @@ export function evolveCustomerProfile(
   event: StoredCustomerEvent,
   definition: CustomerDefinition,
 ): CustomerProfileState {
-  return foldCustomerProfile(state, [event], definition)!;
+  // Not null: a fold of one event from null applies it.
+  return foldCustomerProfile(state, [event], definition) as CustomerProfileState;
 }
 
 /** Folds a whole stream (in stream order); `null` for an empty one. */
