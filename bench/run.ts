@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { appendBenchmark } from './append.bench';
 import { httpBulkBenchmark } from './http-bulk.bench';
+import { longStreamBenchmark } from './long-stream.bench';
 import { auditBenchmark } from './audit.bench';
 import { feedBenchmark } from './feed.bench';
 import { projectionsBenchmark } from './projections.bench';
@@ -42,6 +43,8 @@ const SIZES = {
   'warehouse-queries': 20,
   'feed-samples': 300,
   'feed-bulk-events': 50_000,
+  'long-stream-events': 100_000,
+  'long-stream-as-of-queries': 5,
 };
 type Sizes = typeof SIZES;
 
@@ -114,6 +117,23 @@ const BENCHMARKS: Benchmark[] = [
     async run(sizes, log) {
       const db = await sharedBigDatabase();
       return auditBenchmark({ databaseUrl: db.url, events: Math.round(sizes['rebuild-customers'] * 129), asOfCustomerEvents: 1000, asOfQueries: 200, log });
+    },
+  },
+  {
+    name: 'longStream',
+    async run(sizes, log) {
+      const db = await benchDatabase('long');
+      try {
+        return await longStreamBenchmark({
+          databaseUrl: db.url,
+          events: sizes['long-stream-events'],
+          asOfQueries: sizes['long-stream-as-of-queries'],
+          profileQueries: 300,
+          log,
+        });
+      } finally {
+        await db.stop();
+      }
     },
   },
   {
