@@ -18,7 +18,6 @@ import { AuditApiModule } from '@klantcentraal/audit-api';
 import { AuthModule } from '@klantcentraal/auth';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { configureHttpApp } from '@klantcentraal/http';
-import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { ProjectionRunner } from '@klantcentraal/projections';
 import { PROJECTOR_MIGRATIONS } from '@klantcentraal/projector';
@@ -42,7 +41,7 @@ const silentLogger = { log: () => undefined, warn: () => undefined, error: (m: s
 
 export async function longStreamBenchmark(options: LongStreamBenchmarkOptions) {
   const log = options.log ?? (() => undefined);
-  await runMigrations(options.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
+  await runMigrations(options.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const pool = createPool(options.databaseUrl, { max: 8 });
   const store = new PostgresEventStore(pool);
   try {

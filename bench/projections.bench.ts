@@ -12,7 +12,6 @@
 import { loadConfig } from '@klantcentraal/config';
 import { generateCustomerHistories, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
-import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { startPlatform } from '@klantcentraal/platform';
 import { createPool, freePort, runMigrations } from '@klantcentraal/postgres';
@@ -33,7 +32,7 @@ export type ProjectionsBenchOptions = {
 
 export async function projectionsBenchmark(opts: ProjectionsBenchOptions) {
   const log = opts.log ?? (() => undefined);
-  await runMigrations(opts.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
+  await runMigrations(opts.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const pool = createPool(opts.databaseUrl, { max: 10 });
   const store = new PostgresEventStore(pool);
   try {
@@ -107,7 +106,7 @@ async function profileQueriesUnderIngest(
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),
       DEMO_DATA: '0',
-      API_KEYS: JSON.stringify({ 'bench-ingest-key': ['ingest'], 'bench-analyst-key': ['analyst'] }),
+      API_KEYS: JSON.stringify({ 'bench-ingest-key-0000000001': ['ingest'], 'bench-analyst-key-0000000001': ['analyst'] }),
     }),
     { quiet: true },
   );
@@ -125,7 +124,7 @@ async function profileQueriesUnderIngest(
         const customerId = `bench-live-${n++}`;
         const res = await fetch(`${platform.url}/v1/customers/${customerId}/events`, {
           method: 'POST',
-          headers: { authorization: 'Bearer bench-ingest-key', 'content-type': 'application/json' },
+          headers: { authorization: 'Bearer bench-ingest-key-0000000001', 'content-type': 'application/json' },
           body: JSON.stringify({
             events: [
               { type: 'ProspectRegistered', data: { name: `Live ${n}`, size: 'small' } },
@@ -148,7 +147,7 @@ async function profileQueriesUnderIngest(
     for (let i = 0; i < opts.profileQueries; i++) {
       const id = ids[(i * 7919) % ids.length];
       const started = performance.now();
-      const res = await fetch(`${platform.url}/v1/customers/${id}`, { headers: { authorization: 'Bearer bench-analyst-key' } });
+      const res = await fetch(`${platform.url}/v1/customers/${id}`, { headers: { authorization: 'Bearer bench-analyst-key-0000000001' } });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`profile query answered ${res.status}`);
       latencies.push(performance.now() - started);

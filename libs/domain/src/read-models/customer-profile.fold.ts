@@ -1,4 +1,4 @@
-import type { CustomerEventType, StoredCustomerEvent } from '../events';
+import type { CustomerEventType, StoredCustomerEvent, StoredCustomerStreamEvent } from '../events';
 import type { CustomerDefinition } from './customer-definition';
 import {
   emptyCustomerProfileState,
@@ -8,6 +8,7 @@ import {
   type PromiseRecord,
   type QuoteRecord,
 } from './customer-profile.state';
+import { erasePersonalData } from './erase-personal-data';
 import { compareFacts, normaliseIso, type OrderedFact } from './time';
 
 /**
@@ -175,8 +176,8 @@ class ProfileDraft {
       case 'RelationshipEnded':
         return this.insertFact('relationshipEnds', { ...fact, initiatedBy: event.data.initiatedBy });
       case 'NpsResponded': {
-        const { surveyId, score, improvement } = event.data;
-        return this.insertFact('npsResponses', { ...fact, surveyId, score, improvement: improvement ?? null });
+        const { surveyId, score, improvement, contactId } = event.data;
+        return this.insertFact('npsResponses', { ...fact, surveyId, score, improvement: improvement ?? null, contactId: contactId ?? null });
       }
       case 'ComplaintFiled':
         return this.addSubject<ComplaintRecord>('complaints', { complaintId: event.data.complaintId, filedAt: occurredAt, resolvedAt: null });
@@ -256,23 +257,30 @@ class ProfileDraft {
  */
 export function foldCustomerProfile(
   state: CustomerProfileState | null,
-  events: Iterable<StoredCustomerEvent>,
+  events: Iterable<StoredCustomerStreamEvent>,
   _definition: CustomerDefinition,
 ): CustomerProfileState | null {
+  let current = state;
   let draft: ProfileDraft | null = null;
   for (const event of events) {
-    const lastRevision = draft?.lastStreamRevision ?? state?.lastStreamRevision ?? null;
+    const lastRevision = draft?.lastStreamRevision ?? current?.lastStreamRevision ?? null;
     if (lastRevision !== null && event.streamRevision <= lastRevision) continue;
-    draft ??= new ProfileDraft(state ?? emptyCustomerProfileState(event.customerId));
+    if (event.type === 'PersonalDataErased') {
+      // Not a touchpoint: it nulls every personal value of the erased subject held so far (rare: no draft needed).
+      current = erasePersonalData(draft === null ? current : draft.result(), event);
+      draft = null;
+      continue;
+    }
+    draft ??= new ProfileDraft(current ?? emptyCustomerProfileState(event.customerId));
     draft.apply(event);
   }
-  return draft === null ? state : draft.result();
+  return draft === null ? current : draft.result();
 }
 
 /** Folds one stored event (see `foldCustomerProfile`); fold a batch with that instead — this copies per call. */
 export function evolveCustomerProfile(
   state: CustomerProfileState | null,
-  event: StoredCustomerEvent,
+  event: StoredCustomerStreamEvent,
   definition: CustomerDefinition,
 ): CustomerProfileState {
   // Not null: a fold of one event from null applies it.
@@ -281,7 +289,7 @@ export function evolveCustomerProfile(
 
 /** Folds a whole stream (in stream order); `null` for an empty one. */
 export function replayCustomerProfile(
-  events: Iterable<StoredCustomerEvent>,
+  events: Iterable<StoredCustomerStreamEvent>,
   definition: CustomerDefinition,
 ): CustomerProfileState | null {
   return foldCustomerProfile(null, events, definition);

@@ -30,7 +30,7 @@ export type { ExpectationOutcome, PhaseTransition, PhaseTransitionCause } from '
 
 export type CustomerProfileView = {
   customerId: string;
-  name: string;
+  name: string | null;
   size: CompanySize;
   lifecyclePhase: LifecyclePhase;
   cycle: number;
@@ -46,7 +46,7 @@ export type CustomerProfileView = {
   complaints: { open: number; resolved: number };
   experience: { positive: number; asExpected: number; negative: number };
   accountManager: { employeeId: string; salesRole: SalesRole } | null;
-  contacts: { contactId: string; name: string; email: string | null; dmuRole: DmuRole }[];
+  contacts: { contactId: string; name: string | null; email: string | null; dmuRole: DmuRole }[];
   touchpoints: { total: number; byType: Partial<Record<CustomerEventType, number>> };
   lastTouchpointAt: string | null;
   asOf: string;

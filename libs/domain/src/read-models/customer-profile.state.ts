@@ -25,13 +25,15 @@ export const CUSTOMER_PROFILE_EVENT_TYPES: readonly CustomerEventType[] = CUSTOM
 // ---------------------------------------------------------------------------------------------------------------
 
 export type RegistrationFact = OrderedFact &
-  Readonly<{ name: string; size: CompanySize; industry: string | null; source: string | null }>;
+  Readonly<{ name: string | null; size: CompanySize; industry: string | null; source: string | null }>;
 export type ContactFact = OrderedFact &
-  Readonly<{ contactId: string; name: string; email: string | null; dmuRole: DmuRole }>;
+  Readonly<{ contactId: string; name: string | null; email: string | null; dmuRole: DmuRole }>;
 export type AccountManagerFact = OrderedFact & Readonly<{ employeeId: string; salesRole: SalesRole }>;
 export type PurchaseFact = OrderedFact & Readonly<{ orderId: string; total: number; currency: string }>;
 export type RelationshipEndFact = OrderedFact & Readonly<{ initiatedBy: RelationshipInitiator }>;
-export type NpsFact = OrderedFact & Readonly<{ surveyId: string; score: number; improvement: string | null }>;
+/** `contactId` (when the answer named one) tells whose erasure nulls the improvement text. */
+export type NpsFact = OrderedFact &
+  Readonly<{ surveyId: string; score: number; improvement: string | null; contactId?: string | null }>;
 export type AdjustmentFact = OrderedFact & Readonly<{ expectedBy: string }>;
 
 /**

@@ -1,4 +1,7 @@
-/** The profile's OpenAPI schema (contract `GET /v1/customers/{customerId}`); the values come from viewCustomerProfile. */
+/**
+ * The profile's OpenAPI schema (contract `GET /v1/customers/{customerId}`): the query API serves it live and `asOf`,
+ * the audit API as the body of its as-of state. The values come from viewCustomerProfile.
+ */
 import { ApiProperty } from '@nestjs/swagger';
 import {
   AT_RISK_REASONS,
@@ -69,8 +72,8 @@ export class ContactDto {
   @ApiProperty()
   contactId: string;
 
-  @ApiProperty()
-  name: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null once erased, and for analysts' })
+  name: string | null;
 
   @ApiProperty({ type: String, nullable: true })
   email: string | null;
@@ -96,8 +99,8 @@ export class CustomerProfileDto {
   @ApiProperty({ example: 'acme-42' })
   customerId: string;
 
-  @ApiProperty({ example: 'Bakkerij De Vries BV' })
-  name: string;
+  @ApiProperty({ example: 'Bakkerij De Vries BV', type: String, nullable: true, description: 'null once erased' })
+  name: string | null;
 
   @ApiProperty({ enum: COMPANY_SIZES })
   size: string;
