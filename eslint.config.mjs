@@ -21,6 +21,7 @@ const PRODUCTION = [
   { sourceTag: 'scope:feed', onlyDependOnLibsWithTags: ['scope:shared', 'scope:feed'] },
   { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:shared', 'scope:audit'] },
   { sourceTag: 'scope:warehouse', onlyDependOnLibsWithTags: ['scope:shared', 'scope:warehouse'] },
+  { sourceTag: 'scope:privacy', onlyDependOnLibsWithTags: ['scope:shared', 'scope:privacy'] },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['*'] },
 ];
 

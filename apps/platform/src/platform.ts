@@ -14,6 +14,7 @@ import type { ApiKeySpec, PlatformConfig } from '@klantcentraal/config';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { createPrivacy, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
+import { PrivacyApiModule } from '@klantcentraal/privacy-api';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
 import { KafkaInsightPublisher, MESSAGING_MIGRATIONS, OutboxRelay } from '@klantcentraal/messaging';
@@ -170,6 +171,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
             },
           }),
           AuditApiModule.register({ eventStore, pool }),
+          PrivacyApiModule.register({ pool, eventStore, erasures: privacy.erasures }),
           FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
