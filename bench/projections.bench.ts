@@ -9,7 +9,6 @@
 import { loadConfig } from '@klantcentraal/config';
 import { generateCustomerHistories, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
-import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { WAREHOUSE_MIGRATIONS } from '@klantcentraal/warehouse';
 import { startPlatform } from '@klantcentraal/platform';
 import { createPool, freePort, runMigrations } from '@klantcentraal/postgres';
@@ -30,7 +29,7 @@ export type ProjectionsBenchOptions = {
 
 export async function projectionsBenchmark(opts: ProjectionsBenchOptions) {
   const log = opts.log ?? (() => undefined);
-  await runMigrations(opts.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
+  await runMigrations(opts.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const pool = createPool(opts.databaseUrl, { max: 10 });
   const store = new PostgresEventStore(pool);
   try {

@@ -7,14 +7,26 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { freePort } from '@klantcentraal/postgres';
 import { startPlatformProcess } from './support/platform-process';
 
-function postgresProcesses(): string[] {
+/**
+ * The cluster folder the start-up log names ("… ready on 127.0.0.1:<port>, cluster in <dir>"). The logger may colour
+ * its lines, so escape codes are stripped first: a capture that ran into a colour code would name no real folder.
+ */
+export function clusterDirFromLog(output: string): string {
+  const match = /, cluster in (\/\S+)$/m.exec(stripVTControlCharacters(output));
+  if (!match) throw new Error(`no "cluster in <dir>" line in the start-up log:\n${output}`);
+  return match[1];
+}
+
+/** PostgreSQL server processes running on `clusterDir` (other test runs on this machine have their own clusters). */
+function postgresProcesses(clusterDir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', 'klantcentraal-postgres|kc-e2e-start'], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-af', 'postgres'], { encoding: 'utf8' })
       .split('\n')
-      .filter((l) => l.includes('postgres') && l.includes('-D'));
+      .filter((l) => l.includes(`-D ${clusterDir} `) || l.endsWith(`-D ${clusterDir}`));
   } catch {
     return [];
   }
@@ -26,18 +38,33 @@ describe('npm start (all-in-one platform)', () => {
     parent = fs.mkdtempSync(path.join(os.homedir(), '.kc-e2e-start-'));
     fs.chmodSync(parent, 0o700);
   });
-  afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
+  let clusterDir = '';
+  afterAll(() => {
+    fs.rmSync(parent, { recursive: true, force: true });
+    // As root the cluster lives below the system temp dir (PostgreSQL's user cannot enter this folder): remove it too,
+    // also when the test failed, so no run leaves a cluster behind.
+    if (clusterDir && !clusterDir.startsWith(parent)) fs.rmSync(clusterDir, { recursive: true, force: true });
+  });
+
+  it('reads the cluster folder from coloured and plain log lines alike', () => {
+    const line = 'PostgreSQL 17.9 ready on 127.0.0.1:40123, cluster in /tmp/kc/cluster-0123456789abcdef';
+    expect(clusterDirFromLog(`[postgres] ${line}\n`)).toBe('/tmp/kc/cluster-0123456789abcdef');
+    expect(clusterDirFromLog(`\u001b[32m[postgres] ${line}\u001b[39m\n\u001b[33mnext\u001b[39m`)).toBe('/tmp/kc/cluster-0123456789abcdef');
+    expect(() => clusterDirFromLog('no such line')).toThrow(/cluster in/);
+  });
 
   it('starts with demo data and dev keys, serves the API, and leaves no process behind on SIGTERM', async () => {
     const dataDir = path.join(parent, '.data');
     const port = await freePort();
-    const before = postgresProcesses().length;
     const platform = await startPlatformProcess({ DATA_DIR: dataDir, PORT: String(port), API_KEYS: '', DATABASE_URL: '' });
-    let clusterDir = '';
     try {
       const out = platform.output();
       expect(out).toMatch(/demo data loaded/);
-      clusterDir = /cluster in (\S+)/.exec(out)![1];
+      clusterDir = clusterDirFromLog(out);
+      // The captured folder is the running cluster: PostgreSQL's files and its pid file are there now.
+      expect(fs.existsSync(path.join(clusterDir, 'PG_VERSION'))).toBe(true);
+      expect(fs.existsSync(path.join(clusterDir, 'postmaster.pid'))).toBe(true);
+      expect(postgresProcesses(clusterDir).length).toBeGreaterThan(0);
       expect(Object.keys(platform.keys).sort()).toEqual(['admin', 'analyst', 'auditor', 'ingest', 'sales']);
 
       // The printed ingest key works; a demo customer exists, so appending needs its current revision.
@@ -66,7 +93,7 @@ describe('npm start (all-in-one platform)', () => {
       expect(await platform.stop('SIGTERM')).toBe(0);
     }
     expect(fs.existsSync(path.join(clusterDir, 'postmaster.pid'))).toBe(false);
-    expect(postgresProcesses().length).toBe(before);
+    expect(postgresProcesses(clusterDir)).toEqual([]);
 
     // A second start reuses the data and keys and does not load demo data again.
     const again = await startPlatformProcess({ DATA_DIR: dataDir, PORT: String(port), API_KEYS: '', DATABASE_URL: '' });
@@ -75,7 +102,8 @@ describe('npm start (all-in-one platform)', () => {
       expect(again.keys.ingest).toBeDefined();
     } finally {
       expect(await again.stop('SIGINT')).toBe(0);
-      if (!clusterDir.startsWith(parent)) fs.rmSync(clusterDir, { recursive: true, force: true });
     }
+    expect(fs.existsSync(path.join(clusterDir, 'postmaster.pid'))).toBe(false);
+    expect(postgresProcesses(clusterDir)).toEqual([]);
   });
 });

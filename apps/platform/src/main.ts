@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@klantcentraal/config';
 import { startPlatform } from './platform';
+import { startBanner } from './start-banner';
 
 async function main(): Promise<void> {
   const logger = new Logger('platform');
@@ -36,25 +37,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  const u = platform.url;
-  const lines = [
-    '',
-    `Klantcentraal is running on ${u}`,
-    `  API docs      ${u}/docs   (OpenAPI: ${u}/openapi.json)`,
-    `  health        ${u}/health/ready`,
-    `  ingest        POST ${u}/v1/customers/{customerId}/events   POST ${u}/v1/events`,
-    `  profiles      GET  ${u}/v1/customers/c-00001   GET ${u}/v1/customers?phase=loyal-customer`,
-    `  insights      GET  ${u}/v1/insights/nps   …/complaints   …/lifecycle   …/funnel`,
-    `  live feed     GET  ${u}/v1/feed?accountManager=u-3   (Server-Sent Events; or: npm run feed -- --account-manager u-3)`,
-    `  audit         GET  ${u}/v1/audit/customers/c-00001/events   …/state?asOf=…&basis=recorded   …/verify`,
-    `  metrics       GET  ${u}/metrics`,
-    '',
-    platform.keysFile ? `API keys (generated; kept in ${platform.keysFile}):` : 'API keys: from API_KEYS',
-    ...(platform.keysFile ? platform.keys.map((k) => `  ${k.roles.join(',').padEnd(8)} ${k.key}`) : []),
-    '',
-    'Press Ctrl-C to stop.',
-  ];
-  console.log(lines.join('\n'));
+  console.log(startBanner(platform));
 }
 
 main().catch((err: unknown) => {

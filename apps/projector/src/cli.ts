@@ -10,15 +10,13 @@
  * Database: DATABASE_URL, else the embedded cluster of a running `npm start` (<DATA_DIR>/postgres.url).
  * A rebuild works while the platform runs: readers keep the old tables until the swap.
  */
-import { ConfigError, loadConfig } from '@klantcentraal/config';
+import { ConfigError, loadConfig, redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
 import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
 import { createProjections } from '@klantcentraal/read-models';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
-import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
-import { redactUrl, resolveDatabaseUrl } from './database-url';
 import { PROJECTOR_MIGRATIONS } from './projector';
 
 const READ_MODEL_PROJECTIONS = createProjections({ insights: true });
@@ -71,7 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig();
   const { url, source } = resolveDatabaseUrl(config);
   console.error(`database: ${redactUrl(url)} (from ${source})`);
-  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const pool = createPool(url, { max: 6 });
   // Decrypting: a rebuild folds plaintext (or null where erased), never ciphertext.
   const store = privateEventStore(pool, config);

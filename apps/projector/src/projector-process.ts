@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@klantcentraal/config';
+import { ConfigError, loadConfig, redactUrl } from '@klantcentraal/config';
 import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import type { Projection } from '@klantcentraal/projections';
-import { redactUrl } from './database-url';
 import { PROJECTOR_MIGRATIONS, startProjector } from './projector';
 
 function batchSizeArg(argv: readonly string[]): number | undefined {

@@ -1,10 +1,14 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '@klantcentraal/event-store';
 import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner, type Projection, type ProjectorLogger } from '@klantcentraal/projections';
+import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { ALL_PROJECTIONS, READ_MODEL_MIGRATIONS } from '@klantcentraal/read-models';
 
-/** What the projector needs migrated (besides the event store's): its bookkeeping, then the read-model tables. */
-export const PROJECTOR_MIGRATIONS = [...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS] as const;
+/**
+ * What the projector needs migrated (besides the event store's): its bookkeeping, the read-model tables, and the
+ * insight outbox the insights projection writes.
+ */
+export const PROJECTOR_MIGRATIONS = [...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS] as const;
 
 export type ProjectorOptions = Readonly<{
   pool: Pool;

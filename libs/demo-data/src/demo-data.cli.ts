@@ -7,8 +7,7 @@
  *   npm run demo -- --out demo.ndjson          write bulk-ingest envelopes ({customerId, …envelope}) as NDJSON
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { loadConfig } from '@klantcentraal/config';
+import { loadConfig, redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
 import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
@@ -24,14 +23,6 @@ function args(argv: string[]): Record<string, string> {
   const known = ['customers', 'seed', 'prefix', 'out', 'database-url'];
   for (const k of Object.keys(out)) if (!known.includes(k)) throw new Error(`unknown flag --${k}; flags: ${known.map((f) => `--${f}`).join(', ')}`);
   return out;
-}
-
-function databaseUrl(flag: string | undefined): string {
-  const url = flag ?? process.env.DATABASE_URL;
-  if (url) return url;
-  const file = path.join(process.env.DATA_DIR || '.data', 'postgres.url');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  throw new Error(`no database: set DATABASE_URL, or start the platform (npm start) so that ${file} exists`);
 }
 
 async function main() {
@@ -54,8 +45,8 @@ async function main() {
     console.log(`wrote ${events} events to ${a.out}`);
     return;
   }
-  const url = databaseUrl(a['database-url']);
-  console.log(`loading demo data into ${url.replace(/:[^:@/]*@/, ':***@')}`);
+  const url = a['database-url'] ?? resolveDatabaseUrl().url;
+  console.log(`loading demo data into ${redactUrl(url)}`);
   await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS]);
   const pool = createPool(url);
   // Personal fields are stored encrypted, under the same key-encryption key the platform uses.
@@ -66,7 +57,14 @@ async function main() {
     const result = await loadDemoData(store, generateCustomerHistories(options), {
       onProgress: (done) => process.stdout.write(`\r  ${done} customers`),
     });
-    console.log(`\nloaded ${result.customers} customers, ${result.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`\nloaded ${result.customers} customers, ${result.events} events in ${seconds} s`);
+    if (result.alreadyStored > 0) {
+      console.log(
+        `${result.alreadyStored} customers were already stored with the same history (loaded before): nothing written for them. ` +
+          'Load more with another --prefix or --seed.',
+      );
+    }
   } finally {
     await store.close();
     await pool.end();

@@ -28,7 +28,15 @@ export type LoadDemoDataOptions = Readonly<{
   onProgress?(done: number, total: number | undefined): void;
 }>;
 
-export type LoadDemoDataResult = Readonly<{ customers: number; events: number; firstPosition: number; lastPosition: number }>;
+export type LoadDemoDataResult = Readonly<{
+  /** Customers and events this call stored. */
+  customers: number;
+  events: number;
+  /** Customers whose identical history was already stored (loaded before): nothing was written for them. */
+  alreadyStored: number;
+  firstPosition: number;
+  lastPosition: number;
+}>;
 
 /**
  * Appends every customer's history as a new stream (`expectedRevision: 'no-stream'`) in bulk appends, exactly as the
@@ -48,6 +56,8 @@ export async function loadDemoData(
   const total = Array.isArray(customers) ? customers.length : undefined;
 
   let done = 0;
+  let stored = 0;
+  let alreadyStored = 0;
   let events = 0;
   let firstPosition = 0;
   let lastPosition = 0;
@@ -60,7 +70,13 @@ export async function loadDemoData(
     if (firstPosition === 0) firstPosition = result.firstPosition;
     lastPosition = result.lastPosition;
     done += chunk.length;
-    events += chunkEvents;
+    // An identical history sent again is an idempotent no-op: count only what was written.
+    for (const stream of result.streams) {
+      if (stream.written) {
+        stored++;
+        events += stream.lastRevision - stream.firstRevision + 1;
+      } else alreadyStored++;
+    }
     chunk = [];
     chunkEvents = 0;
     options.onProgress?.(done, total);
@@ -85,7 +101,7 @@ export async function loadDemoData(
     if (chunk.length >= customersPerAppend || chunkEvents >= eventsPerAppend) await flush();
   }
   await flush();
-  return { customers: done, events, firstPosition, lastPosition };
+  return { customers: stored, events, alreadyStored, firstPosition, lastPosition };
 }
 
 /** The event as the ingest API stores it: UTC `occurredAt` in the metadata, what the client sent as idempotency payload. */

@@ -38,7 +38,13 @@ export function configureHttpApp<App extends INestApplication>(app: App, options
     .setTitle(options.title)
     .setDescription(options.description ?? '')
     .setVersion(options.version ?? '1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <api key>`' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      // Nest fills in `JWT` unless told otherwise; our keys are opaque strings (at least 24 characters).
+      bearerFormat: 'API key',
+      description: 'API key: `Authorization: Bearer <api key>` (the keys `npm start` prints, or those in API_KEYS)',
+    })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'openapi.json',

@@ -111,6 +111,9 @@ describe('configureHttpApp and HealthModule', () => {
     expect(doc.paths['/probe'].post).toBeDefined();
     expect(doc.paths['/health/ready'].get).toBeDefined();
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // Plain API keys, not JWTs: a client generator must not be told to expect a token format.
+    expect(doc.components.securitySchemes.bearer.bearerFormat).not.toBe('JWT');
+    expect(doc.components.securitySchemes.bearer.description).toMatch(/API key/);
     await http().get('/docs').redirects(1).expect(200).expect('Content-Type', /html/);
   });
 

@@ -1,4 +1,4 @@
-import type { TestDatabase } from '@klantcentraal/testing';
+import { waitFor, type TestDatabase } from '@klantcentraal/testing';
 import type { InsightPublisher, PublishMessage } from './insight-publisher';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { writeInsights } from './outbox';
@@ -40,14 +40,6 @@ class ScriptedPublisher implements InsightPublisher {
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('OutboxRelay (PostgreSQL, scripted broker)', () => {
   let db: TestDatabase;

@@ -12,18 +12,18 @@ export type ReadModelProjectionsOptions = Readonly<{
    */
   definitionProvider?: CustomerDefinitionProvider;
   /**
-   * Also the insights projection (`insights`: the real-time feed's source), which writes `feed.insight_outbox`:
-   * run libs/messaging's MESSAGING_MIGRATIONS too. Default false.
+   * The insights projection (`insights`: the real-time feed's source), which writes `feed.insight_outbox`: run
+   * libs/messaging's MESSAGING_MIGRATIONS too. Default false (ALL_PROJECTIONS has it).
    */
   insights?: boolean;
 }>;
 
-/** Every read-model writer, to register with the projection runner (with `insights: true` also the insights one). */
+/** The read-model writers, to register with the projection runner (with `insights: true` also the insights one). */
 export function createProjections(options: ReadModelProjectionsOptions = {}): Projection[] {
   const projections: Projection[] = [new CustomerProfileProjection(options), new NpsResponsesProjection(options), new FunnelProjection()];
   if (options.insights) projections.push(new InsightsProjection(options));
   return projections;
 }
 
-/** The writers with the stored (active) customer definition. */
-export const ALL_PROJECTIONS: readonly Projection[] = createProjections();
+/** Every read-model writer, insights included, with the stored (active) customer definition. */
+export const ALL_PROJECTIONS: readonly Projection[] = createProjections({ insights: true });

@@ -8,9 +8,11 @@ import * as path from 'node:path';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { runMigrations } from '@klantcentraal/postgres';
+import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner } from '@klantcentraal/projections';
 import { ALL_PROJECTIONS, READ_MODEL_MIGRATIONS } from '@klantcentraal/read-models';
 import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
+import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { runAuditCli } from './audit-cli';
 
 let db: TestDatabase;
@@ -19,11 +21,13 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 
 beforeAll(async () => {
   db = await createTestDatabase('kc_audit_cli');
-  await runMigrations(db.url, [...EVENT_STORE_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
+  const migrations = [...EVENT_STORE_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS];
+  await runMigrations(db.url, migrations);
   store = new PostgresEventStore(db.pool);
   await loadDemoData(store, generateDemoData({ customers: 12, seed: 11 }));
   // The live read models, caught up as a running projector keeps them.
   await new ProjectionRunner({ pool: db.pool, store, projections: ALL_PROJECTIONS, logger: quiet }).catchUp();
+  await new ProjectionRunner({ pool: db.pool, store, schema: WAREHOUSE_SCHEMA, projections: createWarehouseProjections(), logger: quiet }).catchUp();
 }, 120_000);
 afterAll(async () => {
   await store?.close();
@@ -67,29 +71,36 @@ describe('npm run audit -- verify', () => {
 });
 
 describe('npm run audit -- verify-projections', () => {
-  it('exit 0 when the live read models equal a rebuild from the event store; the scratch schema is dropped', async () => {
+  it('exit 0 when the live read models, insights and warehouse equal a rebuild from the event store; the scratch schemas are dropped', async () => {
+    const schemas = async () => (await db.pool.query<{ nspname: string }>('SELECT nspname FROM pg_namespace ORDER BY 1')).rows.map((r) => r.nspname);
+    const before = await schemas();
     const { code, out } = await cli(['verify-projections']);
     expect(code).toBe(0);
     expect(out).toMatch(/read models identical to a rebuild from the event store \(position \d+, \d+ tables\)/);
-    const { rows } = await db.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'read_models_rebuild_%'`);
-    expect(rows).toEqual([]);
+    for (const table of ['read_models.insight_watch', 'warehouse.fact_touchpoint', 'warehouse.dim_customer']) {
+      expect(out).toMatch(new RegExp(`^${table.replace('.', '\\.')}: \\d+ live, \\d+ rebuilt — identical$`, 'm'));
+    }
+    expect(await schemas()).toEqual(before);
   });
 
-  it('exit 1 naming the primary key of a live row that differs from the rebuild', async () => {
-    const table = ALL_PROJECTIONS[0].tables[0];
-    const { rows } = await db.pool.query(`SELECT to_jsonb(t) AS r FROM read_models."${table}" t LIMIT 1`);
+  it.each([
+    ['read_models', ALL_PROJECTIONS[0].tables[0]],
+    ['warehouse', 'fact_touchpoint'],
+  ])('exit 1 naming the primary key of a live row of %s.%s that differs from the rebuild', async (schema, table) => {
+    const { rows } = await db.pool.query(`SELECT to_jsonb(t) AS r FROM ${schema}."${table}" t LIMIT 1`);
     const row = rows[0].r as Record<string, unknown>;
     const { rows: pk } = await db.pool.query<{ attname: string }>(
       `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
        WHERE i.indrelid = $1::regclass AND i.indisprimary`,
-      [`read_models."${table}"`],
+      [`${schema}."${table}"`],
     );
     const where = pk.map((k) => `"${k.attname}" = '${String(row[k.attname]).replace(/'/g, "''")}'`).join(' AND ');
-    await withRowsRestored(`read_models."${table}"`, where, async () => {
-      await db.pool.query(`DELETE FROM read_models."${table}" WHERE ${where}`);
+    await withRowsRestored(`${schema}."${table}"`, where, async () => {
+      await db.pool.query(`DELETE FROM ${schema}."${table}" WHERE ${where}`);
       const { code, out } = await cli(['verify-projections']);
       expect(code).toBe(1);
       expect(out).toContain(`DIFFERENT: 1 of`);
+      expect(out).toMatch(new RegExp(`^${schema}\\.${table}: \\d+ live, \\d+ rebuilt — 0 live rows and 1 rebuilt rows differ$`, 'm'));
       expect(out).toContain(`rebuilt-only ${JSON.stringify(Object.fromEntries(pk.map((k) => [k.attname, row[k.attname]])))}`);
     });
   });

@@ -4,16 +4,19 @@
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { EVENT_STORE_MIGRATIONS, verifyPostgresEventStore, type StoreVerificationProgress } from '@klantcentraal/event-store';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
-import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
+import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
+import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner, type Projection, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
 import { ALL_PROJECTIONS, READ_MODEL_MIGRATIONS, READ_MODEL_SCHEMA } from '@klantcentraal/read-models';
+import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { compareReadModelTables, type TableComparison } from '../verify/compare-read-models';
-import { redactUrl, resolveDatabaseUrl } from './database-url';
+import { redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
 
 export const USAGE = `usage: npm run audit -- <command>
   verify               recompute every hash of every stream (whole store, streamed); exit 1 and list the broken
                        streams with their first invalid revision
-  verify-projections   rebuild every read model into a scratch schema and compare it row by row with the live
-                       read models; exit 1 and list the differing rows by primary key  [--keep: keep the scratch schema]
+  verify-projections   rebuild every read model (profiles, NPS, funnel, insights) and the warehouse into scratch
+                       schemas and compare them row by row with the live ones; exit 1 and list the differing rows by
+                       primary key  [--keep: keep the scratch schemas]
 database: DATABASE_URL, else <DATA_DIR or .data>/postgres.url (written by a running npm start)`;
 
 export type CliIo = Readonly<{ out(line: string): void; err(line: string): void; env?: NodeJS.ProcessEnv }>;
@@ -82,40 +85,54 @@ async function verifyStore(pool: ReturnType<typeof createPool>, io: CliIo): Prom
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The projections a projector keeps, by the schema their runner owns: the read models (insights included) and the warehouse. */
+function projectionGroups(): { schema: string; projections: readonly Projection[] }[] {
+  return [
+    { schema: READ_MODEL_SCHEMA, projections: ALL_PROJECTIONS },
+    { schema: WAREHOUSE_SCHEMA, projections: createWarehouseProjections() },
+  ];
+}
+
 async function verifyProjections(pool: ReturnType<typeof createPool>, url: string, io: CliIo, keep: boolean): Promise<number> {
   const { rows } = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [READ_MODEL_SCHEMA]);
   if (rows.length === 0) {
     io.err(`this database has no live read models (schema ${READ_MODEL_SCHEMA}): nothing to compare with`);
     return 2;
   }
-  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const logger: ProjectorLogger = { log: (m) => io.err(m), warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) };
   // Decrypting (null where erased), as the live projector folds: the rebuild must come out equal.
   const env = io.env ?? process.env;
   const store = privateEventStore(pool, { masterKey: env['MASTER_KEY']?.trim() || null, dataDir: env['DATA_DIR']?.trim() || '.data' });
-  const runner = new ProjectionRunner({ pool, store, projections: ALL_PROJECTIONS, logger });
-  const progress = (p: RebuildProgress) =>
-    io.err(`  ${p.phase} position ${p.position}/${p.headPosition}, ${p.eventsPerSecond} events/s${p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds} s`}`);
-  io.err(`rebuilding ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} into a scratch schema (the live read models keep serving) …`);
-  const rebuild = await runner.rebuild(undefined, { swap: false, onProgress: progress });
-  try {
-    // Compare like with like: the live read models must have processed the same events.
+  const comparisons: TableComparison[] = [];
+  let position = 0;
+  for (const { schema, projections } of projectionGroups()) {
+    const runner = new ProjectionRunner({ pool, store, schema, projections, logger });
+    const progress = (p: RebuildProgress) =>
+      io.err(`  ${p.phase} position ${p.position}/${p.headPosition}, ${p.eventsPerSecond} events/s${p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds} s`}`);
+    io.err(`rebuilding ${projections.map((p) => p.name).join(', ')} into a scratch schema (the live ${schema} keep serving) …`);
+    const rebuild = await runner.rebuild(undefined, { swap: false, onProgress: progress });
     try {
-      await runner.waitForPosition(rebuild.position, 30_000);
-    } catch {
-      io.err(`warning: the live read models have not reached position ${rebuild.position} (is the projector running?); differences may be lag`);
+      // Compare like with like: the live tables must have processed the same events.
+      try {
+        await runner.waitForPosition(rebuild.position, 30_000);
+      } catch {
+        io.err(`warning: the live ${schema} have not reached position ${rebuild.position} (is the projector running?); differences may be lag`);
+      }
+      const ahead = (await runner.status()).filter((s) => s.position > rebuild.position);
+      if (ahead.length) {
+        io.err(`warning: events arrived during the rebuild (live at ${Math.max(...ahead.map((s) => s.position))}, rebuild at ${rebuild.position}); differences may be those events`);
+      }
+      const tables = [...new Set(projections.flatMap((p) => p.tables))];
+      const compared = await compareReadModelTables(pool, schema, rebuild.schema, tables);
+      comparisons.push(...compared.map((c) => ({ ...c, table: `${schema}.${c.table}` })));
+      position = Math.max(position, rebuild.position);
+    } finally {
+      if (keep) io.err(`scratch schema kept: ${rebuild.schema} (drop it with DROP SCHEMA "${rebuild.schema}" CASCADE)`);
+      else await pool.query(`DROP SCHEMA IF EXISTS "${rebuild.schema}" CASCADE`);
     }
-    const ahead = (await runner.status()).filter((s) => s.position > rebuild.position);
-    if (ahead.length) {
-      io.err(`warning: events arrived during the rebuild (live at ${Math.max(...ahead.map((s) => s.position))}, rebuild at ${rebuild.position}); differences may be those events`);
-    }
-    const tables = [...new Set(ALL_PROJECTIONS.flatMap((p) => p.tables))];
-    const comparisons = await compareReadModelTables(pool, READ_MODEL_SCHEMA, rebuild.schema, tables);
-    return report(comparisons, rebuild.position, io);
-  } finally {
-    if (keep) io.err(`scratch schema kept: ${rebuild.schema} (drop it with DROP SCHEMA "${rebuild.schema}" CASCADE)`);
-    else await pool.query(`DROP SCHEMA IF EXISTS "${rebuild.schema}" CASCADE`);
   }
+  return report(comparisons, position, io);
 }
 
 function report(comparisons: readonly TableComparison[], position: number, io: CliIo): number {

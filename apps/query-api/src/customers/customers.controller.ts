@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@
 import { Roles } from '@klantcentraal/auth';
 import { ApiErrorResponses } from '@klantcentraal/http';
 import { ReadsOwnWrites } from '../consistency/min-position.interceptor';
-import { CustomerProfileDto, CustomerSegmentDto } from './customer-profile.dto';
+import { CustomerProfileDto, CustomerSegmentDto } from '@klantcentraal/contracts';
 import { CustomerPathDto, ProfileQueryDto, SegmentQueryDto } from './customer-queries.dto';
 import { FindCustomersQuery } from './find-customers.query';
 import { GetCustomerProfileQuery } from './get-customer-profile.query';

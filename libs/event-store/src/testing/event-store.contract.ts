@@ -7,6 +7,7 @@
  * never assume the log is empty (positions are compared relative to what each test appended).
  */
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@klantcentraal/testing';
 import { IdempotencyConflictError, RevisionConflictError } from '../errors';
 import type { EventStore, EventToAppend, RecordedEvent, Subscription } from '../event-store.port';
 import { idempotencyHash } from '../idempotency';
@@ -48,14 +49,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
   return out;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -391,10 +384,10 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         });
         subscriptions.push(sub);
         const mine = () => received.filter((e) => e.stream === stream);
-        await waitFor(() => mine().length === 5, deliveryTimeoutMs, 'catch-up');
-        await waitFor(() => caughtUp !== null, deliveryTimeoutMs, 'onCaughtUp');
+        await waitFor('catch-up', () => mine().length === 5, deliveryTimeoutMs);
+        await waitFor('onCaughtUp', () => caughtUp !== null, deliveryTimeoutMs);
         const live = await store.appendToStream(stream, 4, [contractEvent(), contractEvent(), contractEvent()]);
-        await waitFor(() => mine().length === 8, deliveryTimeoutMs, 'live events');
+        await waitFor('live events', () => mine().length === 8, deliveryTimeoutMs);
         expect(mine().map((e) => e.streamRevision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
         expect(received[0].globalPosition).toBe(from + 1);
         for (let i = 1; i < received.length; i++) expect(received[i].globalPosition).toBeGreaterThan(received[i - 1].globalPosition);
@@ -408,7 +401,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         const received: number[] = [];
         const sub = store.subscribeToAll({ fromPosition: 0, onEvents: async (events) => void received.push(...events.map((e) => e.globalPosition)) });
         subscriptions.push(sub);
-        await waitFor(() => received.length > 0 && received[received.length - 1] >= head, deliveryTimeoutMs, 'the whole log');
+        await waitFor('the whole log', () => received.length > 0 && received[received.length - 1] >= head, deliveryTimeoutMs);
         const all: number[] = [];
         for (let from = 0; ; ) {
           const next = await store.readAll(from, 1000);
@@ -438,7 +431,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
           },
         });
         subscriptions.push(sub);
-        await waitFor(() => count === 6, deliveryTimeoutMs, 'six events');
+        await waitFor('six events', () => count === 6, deliveryTimeoutMs);
         expect(maxActive).toBe(1);
       });
 
@@ -448,7 +441,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         const received: RecordedEvent[] = [];
         const sub = store.subscribeToAll({ fromPosition: from, onEvents: async (events) => void received.push(...events) });
         await store.appendToStream(stream, 'no-stream', [contractEvent()]);
-        await waitFor(() => received.some((e) => e.stream === stream), deliveryTimeoutMs, 'first event');
+        await waitFor('first event', () => received.some((e) => e.stream === stream), deliveryTimeoutMs);
         await sub.stop();
         await expect(sub.done).resolves.toBeUndefined();
         await store.appendToStream(stream, 0, [contractEvent()]);

@@ -11,6 +11,7 @@ import {
 import { generateDemoData, loadDemoData, toEventToAppend } from '@klantcentraal/demo-data';
 import type { EventStore } from '@klantcentraal/event-store';
 import { ProjectionRunner, type Projection } from '@klantcentraal/projections';
+import { waitFor } from '@klantcentraal/testing';
 import { createProjections } from '../projections';
 import { toStoredCustomerEvent } from '../recorded-event';
 import { EventLog, project, storedEvents } from '../testing/read-model-fixtures';
@@ -265,7 +266,7 @@ describe('insights projection (PostgreSQL)', () => {
       await sleep(100);
       expect(await missed(db)).toEqual([]);
       now = new Date('2026-01-08T00:00:01Z'); // the quote was expected on 2026-01-07 and did not come
-      await waitFor(async () => (await missed(db)).length === 1);
+      await waitFor('the expectation-missed insight', async () => (await missed(db)).length === 1, 5_000);
       expect((await missed(db))[0]).toMatchObject({
         customerId: 'dekker',
         time: '2026-01-08T00:00:00.000Z',
@@ -282,14 +283,6 @@ describe('insights projection (PostgreSQL)', () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 const missed = async (db: InsightsDatabase): Promise<StoredInsight[]> =>
   (await outboxInsights(db.pool)).filter((i) => i.type === 'expectation-missed');

@@ -1,4 +1,7 @@
-/** The profile's OpenAPI schema (contract `GET /v1/customers/{customerId}`); the values come from viewCustomerProfile. */
+/**
+ * The profile's OpenAPI schema (contract `GET /v1/customers/{customerId}`): the query API serves it live and `asOf`,
+ * the audit API as the body of its as-of state. The values come from viewCustomerProfile.
+ */
 import { ApiProperty } from '@nestjs/swagger';
 import {
   AT_RISK_REASONS,
