@@ -34,12 +34,6 @@ export class PersonalDataInterceptor implements NestInterceptor {
     if (!policy || !principal || request.method !== 'GET') return next.handle();
 
     const scope = accountScope(principal);
-    if (scope !== null && policy.scopedCustomer) {
-      const customerId = policy.scopedCustomer(request.params);
-      if ((await this.accountManagerOf(customerId)) !== scope) {
-        throw new NotFoundException({ error: 'not-found', message: `no customer ${customerId}` });
-      }
-    }
     if (scope !== null && policy.scopedListFilter) {
       const asked = request.query['accountManager'];
       if (asked !== undefined && asked !== scope) return of({ items: [], nextCursor: null });
@@ -51,6 +45,13 @@ export class PersonalDataInterceptor implements NestInterceptor {
     return from(
       (async () => {
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        // Checked after the handler, so a read given X-Min-Position sees the account manager as projected by then.
+        if (scope !== null && policy.scopedCustomer) {
+          const customerId = policy.scopedCustomer(request.params);
+          if ((await this.accountManagerOf(customerId)) !== scope) {
+            throw new NotFoundException({ error: 'not-found', message: `no customer ${customerId}` });
+          }
+        }
         const customers = policy.customers(request.params, body);
         await recordAccess(
           this.pool,
