@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runAuditCli } from '@klantcentraal/audit-api';
-import { parseApiKeys } from '@klantcentraal/config';
+import { loadConfig } from '@klantcentraal/config';
 import { startPlatform, type RunningPlatform } from '@klantcentraal/platform';
 import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
 
@@ -58,19 +58,7 @@ describe('privacy over HTTP (roles, erasure, access log)', () => {
     db = await createTestDatabase('kc_e2e_privacy');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-privacy-'));
     platform = await startPlatform(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        databaseUrl: db.url,
-        demoData: false,
-        apiKeys: parseApiKeys(API_KEYS),
-        eventStore: 'postgres',
-        eventStoreConnectionString: null,
-        kafkaBrokers: null,
-        warehouseReaderPassword: null,
-        masterKey: null,
-      },
+      loadConfig({ PORT: '0', DATA_DIR: dataDir, DATABASE_URL: db.url, DEMO_DATA: '0', API_KEYS }),
       { quiet: true },
     );
     await ingest(ACME, [
