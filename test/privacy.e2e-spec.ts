@@ -137,6 +137,13 @@ describe('privacy over HTTP (roles, erasure, access log)', () => {
     const customerExport = await call('GET', `/v1/privacy/customers/${ACME}/export`, KEYS.admin);
     expect(customerExport.body.personalData).toContainEqual(expect.objectContaining({ type: 'ContactAdded', field: 'name', value: SECRETS.piet }));
     expect((await call('GET', `/v1/audit/customers/${ACME}/verify`, KEYS.auditor)).body).toMatchObject({ valid: true });
+
+    // Touchpoints: erased values null for everyone, contacts masked for analysts, other accounts 404 for a scoped key.
+    const contactsOf = (body: { items: { type: string; data: { contactId?: string; name?: unknown } }[] }) =>
+      body.items.filter((t) => t.type === 'ContactAdded').map((t) => [t.data.contactId, t.data.name]);
+    expect(contactsOf((await call('GET', `/v1/customers/${ACME}/touchpoints`, KEYS.admin)).body)).toEqual([['c-2', SECRETS.piet], ['c-1', null]]);
+    expect(contactsOf((await call('GET', `/v1/customers/${ACME}/touchpoints`, KEYS.analyst)).body)).toEqual([['c-2', null], ['c-1', null]]);
+    expect((await call('GET', `/v1/customers/${BETA}/touchpoints`, KEYS.sales)).status).toBe(404);
   });
 
   it('erases a whole customer: warehouse versions, every table and a rebuild keep the values erased', async () => {
@@ -182,7 +189,7 @@ describe('privacy over HTTP (roles, erasure, access log)', () => {
     expect((await call('GET', '/v1/audit/access-log', KEYS.analyst)).status).toBe(403);
     const log = await call('GET', `/v1/audit/access-log?customerId=${ACME}&limit=500`, KEYS.auditor);
     const seen = log.body.items.map((i: { keyName: string; path: string }) => `${i.keyName} ${i.path}`);
-    expect(seen).toEqual(expect.arrayContaining([`sales-u1 /v1/customers/${ACME}`, 'sales-u1 /v1/customers', `bi /v1/customers/${ACME}`, `audit /v1/audit/customers/${ACME}/events`, `dpo /v1/privacy/customers/${ACME}/export`]));
+    expect(seen).toEqual(expect.arrayContaining([`sales-u1 /v1/customers/${ACME}`, 'sales-u1 /v1/customers', `bi /v1/customers/${ACME}`, `bi /v1/customers/${ACME}/touchpoints`, `audit /v1/audit/customers/${ACME}/events`, `dpo /v1/privacy/customers/${ACME}/export`]));
     expect(seen).not.toContain(`sales-u1 /v1/customers/${BETA}`); // a 404 carried nothing
     const page = await call('GET', '/v1/audit/access-log?limit=1', KEYS.auditor);
     expect(page.body.items).toHaveLength(1);
