@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runAuditCli } from '@klantcentraal/audit-api';
+import { runPrivacyCli } from '@klantcentraal/privacy-api';
 import { loadConfig } from '@klantcentraal/config';
 import { startPlatform, type RunningPlatform } from '@klantcentraal/platform';
 import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
@@ -183,6 +184,16 @@ describe('privacy over HTTP (roles, erasure, access log)', () => {
     const code = await runAuditCli(['verify-projections'], { out: (l) => lines.push(l), err: (l) => lines.push(l), env: { DATABASE_URL: db.url, DATA_DIR: dataDir } });
     expect({ code, tail: lines.slice(-3) }).toMatchObject({ code: 0 });
     expect((await call('GET', `/v1/audit/customers/${BETA}/verify`, KEYS.auditor)).body).toMatchObject({ valid: true });
+
+    // The erasure ledger (for backups: a restore re-applies it) holds ids, basis and times only.
+    const file = path.join(dataDir, 'ledger.jsonl');
+    expect(await runPrivacyCli(['ledger', '--out', file], { out: () => undefined, err: () => undefined, env: { DATABASE_URL: db.url } })).toBe(0);
+    const ledger = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(ledger).toEqual([
+      expect.objectContaining({ customerId: ACME, contactId: 'c-1', basis: 'data-subject-request', globalPosition: expect.any(Number) }),
+      expect.objectContaining({ customerId: BETA, contactId: null, basis: 'retention-expired', globalPosition: erased.body.globalPosition }),
+    ]);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('lets auditors see every response that carried personal data', async () => {
