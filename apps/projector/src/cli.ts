@@ -18,6 +18,7 @@ import { createPool, runMigrations } from '@klantcentraal/postgres';
 import type { Pool } from 'pg';
 import {
   allPartitions,
+  formatLagMetrics,
   ProjectionRunner,
   readPartitionCheckpoints,
   readPartitionOwnership,
@@ -100,7 +101,8 @@ async function main(argv: readonly string[]): Promise<number> {
       .filter((b) => names.length === 0 || b.names.length > 0);
   const runner = {
     status: async () => (await Promise.all(both.map((b) => b.runner.status()))).flat(),
-    metrics: async () => (await Promise.all(both.map((b) => b.runner.metrics()))).join(''),
+    // One exposition for both runners: each metric's HELP/TYPE once (Prometheus rejects repeats).
+    metrics: () => formatLagMetrics(both.map((b) => b.runner)),
     listParked: async (name?: string) => (await Promise.all(selected(name ? [name] : []).map((b) => b.runner.listParked(name)))).flat(),
     retryParked: async (name?: string, position?: number) => {
       const results = await Promise.all(selected(name ? [name] : []).map((b) => b.runner.retryParked(name, position)));

@@ -1,6 +1,7 @@
 export { PROJECTOR_MIGRATIONS } from './projector';
 export {
   FULL_PROJECTOR_MIGRATIONS,
+  registerProjectorMetrics,
   startPartitionedProjector,
   type PartitionedProjectorOptions,
   type RunningPartitionedProjector,

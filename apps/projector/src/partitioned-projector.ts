@@ -5,10 +5,12 @@
  */
 import type { Pool } from 'pg';
 import type { EventStore } from '@klantcentraal/event-store';
+import type { Metrics } from '@klantcentraal/observability';
 import {
   assertPartitionCount,
   PartitionCoordinator,
   ProjectionRunner,
+  registerProjectionMetrics,
   type Projection,
   type ProjectorLogger,
 } from '@klantcentraal/projections';
@@ -44,8 +46,6 @@ export type RunningPartitionedProjector = Readonly<{
   coordinator: PartitionCoordinator;
   /** Ready: the lock session is up and each runner that owns partitions has no failing batch. */
   isReady(): boolean;
-  /** Prometheus text: lag per projection and `klantcentraal_projector_partitions_owned`. */
-  metrics(): Promise<string>;
   /** Commit the batches in hand, hand the partitions back, stop the timer. Pool and store stay the caller's. */
   stop(): Promise<void>;
 }>;
@@ -101,21 +101,16 @@ export function startPartitionedProjector(options: PartitionedProjectorOptions):
     warehouse,
     coordinator,
     isReady: () => coordinator.healthy && (!owns() || (runner.isReady() && warehouse.isReady())),
-    async metrics() {
-      const owned = coordinator.owned.length;
-      return (
-        `${await runner.metrics()}${await warehouse.metrics()}` +
-        '# HELP klantcentraal_projector_partitions_owned Projection partitions this projector process owns.\n' +
-        '# TYPE klantcentraal_projector_partitions_owned gauge\n' +
-        `klantcentraal_projector_partitions_owned ${owned}\n` +
-        '# HELP klantcentraal_projector_partitions Projection partitions in total (PROJECTION_PARTITIONS).\n' +
-        '# TYPE klantcentraal_projector_partitions gauge\n' +
-        `klantcentraal_projector_partitions ${count}\n`
-      );
-    },
     async stop() {
       await timer.stop();
       await coordinator.stop();
     },
   };
+}
+
+/** The projector's metrics in the process's registry: lag per projection, and the partitions this process owns. */
+export function registerProjectorMetrics(metrics: Metrics, projector: RunningPartitionedProjector): void {
+  registerProjectionMetrics(metrics.registry, [projector.runner, projector.warehouse]);
+  metrics.gauge('klantcentraal_projector_partitions_owned', 'Projection partitions this projector process owns.', () => projector.coordinator.owned.length);
+  metrics.gauge('klantcentraal_projector_partitions', 'Projection partitions in total (PROJECTION_PARTITIONS).', () => projector.coordinator.partitions);
 }

@@ -1,13 +1,15 @@
-import { Controller, Get, Header, Logger, Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { NestFactory } from '@nestjs/core';
-import { AuthModule, generateDevKeys, Roles } from '@klantcentraal/auth';
-import { ConfigError, loadConfig, redactUrl } from '@klantcentraal/config';
+import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
+import { ConfigError, loadConfig, redactUrl, type PlatformConfig } from '@klantcentraal/config';
+import { Metrics, MetricsModule } from '@klantcentraal/observability';
 import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import type { Projection } from '@klantcentraal/projections';
-import { FULL_PROJECTOR_MIGRATIONS, startPartitionedProjector, type RunningPartitionedProjector } from './partitioned-projector';
+import { FULL_PROJECTOR_MIGRATIONS, registerProjectorMetrics, startPartitionedProjector, type RunningPartitionedProjector } from './partitioned-projector';
 
 function batchSizeArg(argv: readonly string[]): number | undefined {
   const i = argv.indexOf('--batch-size');
@@ -17,31 +19,31 @@ function batchSizeArg(argv: readonly string[]): number | undefined {
   return value;
 }
 
-/** The projector's HTTP side: /health/* (public) and /metrics (admin), nothing else. */
-async function serve(projector: RunningPartitionedProjector, pool: { query(sql: string): Promise<unknown> }, port: number, host: string, keys: Parameters<typeof AuthModule.forRoot>[0]['keys']) {
-  @Controller()
-  class MetricsController {
-    @Get('metrics')
-    @Roles('admin')
-    @Header('content-type', 'text/plain; version=0.0.4')
-    metrics(): Promise<string> {
-      return projector.metrics();
-    }
-  }
-  @Module({ controllers: [MetricsController] })
+/** The projector's HTTP side: /health/* (public) and /metrics (admin, the process's one registry), nothing else. */
+async function serve(
+  projector: RunningPartitionedProjector,
+  pool: Pool,
+  config: Pick<PlatformConfig, 'port' | 'host'>,
+  keys: Parameters<typeof AuthModule.forRoot>[0]['keys'],
+) {
+  const metrics = new Metrics();
+  metrics.watchDatabase(pool);
+  registerProjectorMetrics(metrics, projector);
+  @Module({})
   class ProjectorMain {}
   const app = await NestFactory.create(
     {
       module: ProjectorMain,
       imports: [
         AuthModule.forRoot({ keys }),
+        MetricsModule.register(metrics),
         HealthModule.register({ checks: { database: () => pool.query('SELECT 1'), projector: () => projector.isReady() } }),
       ],
     },
     { bodyParser: false },
   );
   configureHttpApp(app, { title: 'Klantcentraal projector', bodyLimit: '1kb' });
-  await app.listen(port, host);
+  await app.listen(config.port, config.host);
   app.get(Readiness).markReady();
   return app;
 }
@@ -75,7 +77,7 @@ export function runProjectorProcess(options: { projections?: readonly Projection
       batchSize,
       logger: (context) => new Logger(context),
     });
-    const app = await serve(projector, pool, config.port, config.host, keys);
+    const app = await serve(projector, pool, config, keys);
     logger.log(
       `projector ${projector.coordinator.memberId} against ${redactUrl(config.databaseUrl)}: ${config.projectionPartitions} partitions ` +
         `shared with the other projectors; health and /metrics on port ${config.port}`,

@@ -60,6 +60,11 @@ export class PartitionCoordinator {
     this.memberId = options.memberId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   }
 
+  /** PROJECTION_PARTITIONS. */
+  get partitions(): number {
+    return this.count;
+  }
+
   /** The partitions this process owns now, ascending. */
   get owned(): number[] {
     return [...this.epochs.keys()].sort((a, b) => a - b);
