@@ -470,7 +470,12 @@ describe('ProjectionRunner', () => {
     await env.db.pool.query(`CREATE TABLE read_models.settings (k text PRIMARY KEY)`);
     const longReader = await env.db.pool.connect();
     await longReader.query(`BEGIN; SELECT * FROM read_models.settings`); // holds ACCESS SHARE until it ends
-    const released = sleep(700).then(() => longReader.query('COMMIT'));
+    // Let go only once the swap has timed out on the lock at least once: a fixed delay races the replay's speed.
+    const released = (async () => {
+      const deadline = Date.now() + 60_000;
+      while (!env.logs.some((l) => l.includes('timed out waiting for a lock')) && Date.now() < deadline) await sleep(20);
+      await longReader.query('COMMIT');
+    })();
     try {
       const result = await runner(env, [counterProjection(), lastEventProjection()]).rebuild(undefined, { swapLockTimeoutMs: 200 });
       expect(result).toMatchObject({ swapped: true, position: head });
