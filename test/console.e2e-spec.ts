@@ -258,6 +258,7 @@ describeWithChromium('web console in Chromium (every role, axe, CSP)', () => {
     await page.getByRole('link', { name: 'Open the profile' }).click();
     await eventually(async () => expect(await page.getByRole('region', { name: 'Contacts', exact: true }).innerText()).toContain('Erased'));
     expect(await page.getByRole('region', { name: 'Contacts', exact: true }).innerText()).not.toContain(contact.name!);
+    await page.getByRole('region', { name: 'Touchpoints', exact: true }).locator('ol.timeline li').first().waitFor();
     await screenshot(page, 'profile-erased');
 
     // The subject-access export downloads as JSON and says what was erased.
