@@ -110,7 +110,7 @@ function brokersFromEnv(): string[] | undefined {
 // --- 2. Testcontainers -----------------------------------------------------------------------------------------
 
 /** Places a Docker engine could be reached; empty means "do not even load testcontainers". */
-function dockerEndpointCandidates(): string[] {
+export function dockerEndpointCandidates(): string[] {
   const found: string[] = [];
   if (process.env.DOCKER_HOST) found.push(`DOCKER_HOST=${process.env.DOCKER_HOST}`);
   if (process.env.TESTCONTAINERS_HOST_OVERRIDE || process.env.TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE) {
@@ -135,7 +135,7 @@ function dockerEndpointCandidates(): string[] {
   return found;
 }
 
-async function dockerEngineAnswers(): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function dockerEngineAnswers(): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (dockerEndpointCandidates().length === 0) return { ok: false, reason: 'no Docker endpoint found' };
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
