@@ -17,7 +17,18 @@ import { startPlatformProcess } from './support/platform-process';
  * its lines, so escape codes are stripped first: a capture that ran into a colour code would name no real folder.
  */
 export function clusterDirFromLog(output: string): string {
-  const match = /, cluster in (\/\S+)$/m.exec(stripVTControlCharacters(output));
+  // Text logs, or JSON log lines (LOG_FORMAT=json, the default when stdout is not a terminal): look at the messages.
+  const messages = stripVTControlCharacters(output)
+    .split('\n')
+    .map((line) => {
+      try {
+        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
+  const match = /, cluster in (\/\S+)$/m.exec(messages);
   if (!match) throw new Error(`no "cluster in <dir>" line in the start-up log:\n${output}`);
   return match[1];
 }
@@ -51,6 +62,7 @@ describe('npm start (all-in-one platform)', () => {
     const line = 'PostgreSQL 17.9 ready on 127.0.0.1:40123, cluster in /tmp/kc/cluster-0123456789abcdef';
     expect(clusterDirFromLog(`[postgres] ${line}\n`)).toBe('/tmp/kc/cluster-0123456789abcdef');
     expect(clusterDirFromLog(`\u001b[32m[postgres] ${line}\u001b[39m\n\u001b[33mnext\u001b[39m`)).toBe('/tmp/kc/cluster-0123456789abcdef');
+    expect(clusterDirFromLog(`${JSON.stringify({ level: 'info', msg: `[postgres] ${line}` })}\n`)).toBe('/tmp/kc/cluster-0123456789abcdef');
     expect(() => clusterDirFromLog('no such line')).toThrow(/cluster in/);
   });
 
