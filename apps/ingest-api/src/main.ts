@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
 import { loadConfig } from '@klantcentraal/config';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { createPrivacy, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { IngestApiModule } from './ingest-api.module';
@@ -19,9 +20,11 @@ async function main(): Promise<void> {
   }
   const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
 
-  await runMigrations(config.databaseUrl, EVENT_STORE_MIGRATIONS);
+  await runMigrations(config.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS]);
   const pool = createPool(config.databaseUrl);
-  const eventStore = new PostgresEventStore(pool);
+  const privacy = createPrivacy({ pool, store: new PostgresEventStore(pool), masterKey: config.masterKey, dataDir: config.dataDir, storeOnPool: true });
+  await privacy.prepare();
+  const eventStore = privacy.eventStore;
 
   @Module({})
   class IngestApiMain implements OnApplicationShutdown {

@@ -13,6 +13,7 @@ import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcen
 import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { createPrivacy, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
 import { KafkaInsightPublisher, OutboxRelay } from '@klantcentraal/messaging';
@@ -59,6 +60,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const databaseUrl = await database(config, logger, cleanups);
     const applied = await runMigrations(databaseUrl, [
       ...EVENT_STORE_MIGRATIONS,
+      ...PRIVACY_MIGRATIONS,
       ...PROJECTOR_MIGRATIONS,
       ...WAREHOUSE_MIGRATIONS,
     ]);
@@ -66,8 +68,15 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
 
     const pool: Pool = createPool(databaseUrl, { max: 30 });
     cleanups.push(() => pool.end());
-    const eventStore = new PostgresEventStore(pool);
+    // Privacy at the port: every service below sees the store through the encrypting layer.
+    const privacy = createPrivacy({ pool, store: new PostgresEventStore(pool), masterKey: config.masterKey, dataDir: config.dataDir, storeOnPool: true });
+    const eventStore = privacy.eventStore;
     cleanups.push(() => eventStore.close());
+    const prepared = await privacy.prepare();
+    if (prepared.erasuresFinished > 0) logger.log(`privacy: finished ${prepared.erasuresFinished} interrupted erasure(s)`);
+    if (prepared.encryption?.eventsEncrypted) {
+      logger.log(`privacy: encrypted the personal fields of ${prepared.encryption.eventsEncrypted} stored events (${prepared.encryption.streamsRehashed} streams re-hashed)`);
+    }
 
     if (config.demoData && (await eventStore.headPosition()) === 0) {
       const started = Date.now();

@@ -11,7 +11,8 @@
  * A rebuild works while the platform runs: readers keep the old tables until the swap.
  */
 import { ConfigError, loadConfig, redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
 import { createProjections } from '@klantcentraal/read-models';
@@ -68,9 +69,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig();
   const { url, source } = resolveDatabaseUrl(config);
   console.error(`database: ${redactUrl(url)} (from ${source})`);
-  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const pool = createPool(url, { max: 6 });
-  const store = new PostgresEventStore(pool);
+  // Decrypting: a rebuild folds plaintext (or null where erased), never ciphertext.
+  const store = privateEventStore(pool, config);
   // Two runners, as in the platform: the read models (schema read_models) and the warehouse (schema warehouse).
   const readModels = new ProjectionRunner({ pool, store, projections: READ_MODEL_PROJECTIONS, logger });
   const warehouse = new ProjectionRunner({ pool, store, schema: WAREHOUSE_SCHEMA, projections: WAREHOUSE_PROJECTIONS, logger });

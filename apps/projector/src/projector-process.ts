@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, redactUrl } from '@klantcentraal/config';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import type { Projection } from '@klantcentraal/projections';
 import { PROJECTOR_MIGRATIONS, startProjector } from './projector';
@@ -27,10 +28,10 @@ export function runProjectorProcess(options: { projections?: readonly Projection
     if (config.eventStore !== 'postgres') throw new ConfigError('EVENT_STORE', 'the projector supports only the PostgreSQL event store so far');
     const batchSize = batchSizeArg(process.argv.slice(2));
 
-    const applied = await runMigrations(config.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS]);
+    const applied = await runMigrations(config.databaseUrl, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTOR_MIGRATIONS]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
     const pool = createPool(config.databaseUrl, { max: 5 });
-    const store = new PostgresEventStore(pool);
+    const store = privateEventStore(pool, config);
     const projector = startProjector({ pool, store, projections: options.projections, batchSize, logger });
     logger.log(
       `running ${projector.runner.projections.map((p) => p.name).join(', ')} against ${redactUrl(config.databaseUrl)} ` +

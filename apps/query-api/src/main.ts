@@ -7,7 +7,7 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
 import { loadConfig } from '@klantcentraal/config';
-import { PostgresEventStore } from '@klantcentraal/event-store';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner } from '@klantcentraal/projections';
@@ -25,10 +25,10 @@ async function main(): Promise<void> {
   }
   const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
 
-  await runMigrations(config.databaseUrl, [...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
+  await runMigrations(config.databaseUrl, [...PRIVACY_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
   const pool = createPool(config.databaseUrl);
   // Not started: the projector runs elsewhere. This instance only reads its checkpoints for X-Min-Position.
-  const checkpoints = new ProjectionRunner({ pool, store: new PostgresEventStore(pool), projections: createProjections() });
+  const checkpoints = new ProjectionRunner({ pool, store: privateEventStore(pool, config), projections: createProjections() });
 
   const app = await NestFactory.create(
     {

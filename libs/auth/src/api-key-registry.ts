@@ -1,8 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKeySpec, Role } from '@klantcentraal/config';
 
-/** Who is calling: the API key's name (recorded as the recorder of events it sends) and its roles. */
-export type Principal = Readonly<{ name: string; roles: readonly Role[] }>;
+/**
+ * Who is calling: the API key's name (recorded as the recorder of events it sends), its roles and, for a `sales` key
+ * scoped to one account manager's customers, that employee's id.
+ */
+export type Principal = Readonly<{ name: string; roles: readonly Role[]; accountManager?: string }>;
 
 type Entry = Readonly<{ digest: Buffer; principal: Principal }>;
 
@@ -23,7 +26,8 @@ export class ApiKeyRegistry {
       const hex = digest.toString('hex');
       if (seen.has(hex)) throw new Error(`API key "${spec.name}" is configured more than once`);
       seen.add(hex);
-      return { digest, principal: Object.freeze({ name: spec.name, roles: Object.freeze([...spec.roles]) }) };
+      const principal = { name: spec.name, roles: Object.freeze([...spec.roles]), ...(spec.accountManager ? { accountManager: spec.accountManager } : {}) };
+      return { digest, principal: Object.freeze(principal) };
     });
   }
 
@@ -40,6 +44,20 @@ export class ApiKeyRegistry {
   get size(): number {
     return this.entries.length;
   }
+}
+
+/**
+ * The account manager whose customers this principal may read, or null for no restriction: a key scoped with
+ * `accountManager` that is not an admin (and not an analyst, who reads aggregates) sees only those customers.
+ */
+export function accountScope(principal: Principal): string | null {
+  if (!principal.accountManager || principal.roles.includes('admin') || principal.roles.includes('analyst')) return null;
+  return principal.accountManager;
+}
+
+/** Analysts read contacts' name and e-mail as null (contract v1.1 role scoping); a key with another reading role does not. */
+export function masksContacts(principal: Principal): boolean {
+  return principal.roles.includes('analyst') && !principal.roles.some((role) => role === 'admin' || role === 'sales');
 }
 
 /** `admin` may do everything; otherwise the principal needs one of the roles. */

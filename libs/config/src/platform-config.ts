@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 export type Role = 'ingest' | 'analyst' | 'sales' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['ingest', 'analyst', 'sales', 'auditor', 'admin'];
 
-export type ApiKeySpec = { key: string; name: string; roles: Role[] };
+/** `accountManager` (an employeeId) scopes a `sales` key to the customers that employee manages. */
+export type ApiKeySpec = { key: string; name: string; roles: Role[]; accountManager?: string };
 
 export type PlatformConfig = {
   port: number;
@@ -25,6 +26,8 @@ export type PlatformConfig = {
   kafkaBrokers: string[] | null;
   /** Password of the warehouse's read-only SQL role; absent: generated into dataDir. */
   warehouseReaderPassword: string | null;
+  /** MASTER_KEY: base64 of the 32-byte key-encryption key; absent: generated into dataDir (mode 0600). */
+  masterKey: string | null;
 };
 
 export class ConfigError extends Error {
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     eventStoreConnectionString,
     kafkaBrokers,
     warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
+    masterKey: blank('MASTER_KEY'),
   };
 }
 
@@ -109,7 +113,11 @@ export function parseApiKeys(json: string): ApiKeySpec[] {
     }
     if (key.length < 8) throw new ConfigError('API_KEYS', 'every key must be at least 8 characters long');
     const name = named && typeof named.name === 'string' && named.name ? named.name : `key-${sha256Prefix(key)}`;
-    return { key, name, roles: roles as Role[] };
+    const accountManager = named?.accountManager;
+    if (accountManager !== undefined && (typeof accountManager !== 'string' || accountManager.trim() === '')) {
+      throw new ConfigError('API_KEYS', 'accountManager of a key must be a non-empty employeeId');
+    }
+    return { key, name, roles: roles as Role[], ...(typeof accountManager === 'string' ? { accountManager } : {}) };
   });
   if (specs.length === 0) throw new ConfigError('API_KEYS', 'must define at least one key');
   return specs;

@@ -72,8 +72,8 @@ export class ContactDto {
   @ApiProperty()
   contactId: string;
 
-  @ApiProperty()
-  name: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null once erased, and for analysts' })
+  name: string | null;
 
   @ApiProperty({ type: String, nullable: true })
   email: string | null;
@@ -99,8 +99,8 @@ export class CustomerProfileDto {
   @ApiProperty({ example: 'acme-42' })
   customerId: string;
 
-  @ApiProperty({ example: 'Bakkerij De Vries BV' })
-  name: string;
+  @ApiProperty({ example: 'Bakkerij De Vries BV', type: String, nullable: true, description: 'null once erased' })
+  name: string | null;
 
   @ApiProperty({ enum: COMPANY_SIZES })
   size: string;

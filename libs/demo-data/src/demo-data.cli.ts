@@ -7,8 +7,9 @@
  *   npm run demo -- --out demo.ndjson          write bulk-ingest envelopes ({customerId, …envelope}) as NDJSON
  */
 import * as fs from 'node:fs';
-import { redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { loadConfig, redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
+import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { generateCustomerHistories } from './demo-data.generator';
 import { loadDemoData } from './load-demo-data';
@@ -46,9 +47,11 @@ async function main() {
   }
   const url = a['database-url'] ?? resolveDatabaseUrl().url;
   console.log(`loading demo data into ${redactUrl(url)}`);
-  await runMigrations(url, EVENT_STORE_MIGRATIONS);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS]);
   const pool = createPool(url);
-  const store = new PostgresEventStore(pool);
+  // Personal fields are stored encrypted, under the same key-encryption key the platform uses.
+  const config = loadConfig();
+  const store = privateEventStore(pool, config);
   try {
     const started = Date.now();
     const result = await loadDemoData(store, generateCustomerHistories(options), {

@@ -1,3 +1,5 @@
+import type { PersonalDataErased } from './privacy/personal-data';
+
 /**
  * Event catalogue v1 (contract.md). The `type` string is the stored contract: never derive it from a class name.
  * Timestamps are ISO-8601 strings; money is a decimal number plus an ISO-4217 currency.
@@ -148,15 +150,19 @@ export const customerIdFromStream = (stream: string): string => stream.slice('cu
 
 export const SCHEMA_VERSION = 1;
 
+export type StoredEnvelope = Readonly<{
+  eventId: string;
+  customerId: string;
+  occurredAt: string;
+  recordedAt: string;
+  recordedBy: RecordedBy;
+  streamRevision: number;
+  globalPosition: number;
+  schemaVersion: number;
+}>;
+
 /** An event as stored and read back: the catalogue event plus its envelope. */
-export type StoredCustomerEvent<E extends CustomerEvent = CustomerEvent> = E &
-  Readonly<{
-    eventId: string;
-    customerId: string;
-    occurredAt: string;
-    recordedAt: string;
-    recordedBy: RecordedBy;
-    streamRevision: number;
-    globalPosition: number;
-    schemaVersion: number;
-  }>;
+export type StoredCustomerEvent<E extends CustomerEvent = CustomerEvent> = E & StoredEnvelope;
+
+/** Everything a customer stream holds: the touchpoints and the privacy service's erasures. */
+export type StoredCustomerStreamEvent = StoredCustomerEvent | (PersonalDataErased & StoredEnvelope);

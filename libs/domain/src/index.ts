@@ -8,3 +8,6 @@ export * from './read-models/nps.read-model';
 export * from './read-models/complaints.read-model';
 export * from './read-models/funnel.read-model';
 export * from './insights/insights';
+export * from './privacy/personal-data';
+export * from './privacy/masking';
+export { erasePersonalData } from './read-models/erase-personal-data';

@@ -36,7 +36,18 @@ export type RecordedEvent = Readonly<{
   hash?: string;
   /** The stream's previous event's `hash`; 64 zeros for revision 0. */
   previousHash?: string;
+  /**
+   * Set by the privacy layer when `data` differs from what is stored (personal fields decrypted): the stored data,
+   * which is what `hash` covers. Verifiers hash `storedForm(event)`.
+   */
+  storedData?: Readonly<Record<string, unknown>>;
+  /** Paths (`data.name`, …) of personal fields whose data subject was erased: they read as null. */
+  erased?: readonly string[];
 }>;
+
+/** The event as the store holds it (what the hash chain covers): `storedData` when the privacy layer decrypted it. */
+export const storedForm = (event: RecordedEvent): RecordedEvent =>
+  event.storedData === undefined ? event : { ...event, data: event.storedData, storedData: undefined, erased: undefined };
 
 export type AppendResult = Readonly<{
   /** false when every event was already stored with the same payload (an idempotent retry): nothing was written. */

@@ -153,7 +153,10 @@ export class StreamChainVerifier {
     if (revision > this.expected) return this.fail(this.expected, 'revision-gap');
     if (!event.hash || !event.previousHash) return this.fail(revision, 'missing-hash');
     if (event.previousHash !== this.previous) return this.fail(revision, 'previous-hash-mismatch');
-    if (computeEventHash(this.previous, event) !== event.hash) return this.fail(revision, 'hash-mismatch');
+    // The hash covers the stored form: personal fields as encrypted (the privacy layer keeps them in storedData).
+    const storedData = (event as { storedData?: unknown }).storedData;
+    const stored = storedData === undefined ? event : { ...event, data: storedData };
+    if (computeEventHash(this.previous, stored) !== event.hash) return this.fail(revision, 'hash-mismatch');
     this.previous = event.hash;
     this.expected = revision + 1;
     this.lastRevision = revision;

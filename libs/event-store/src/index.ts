@@ -2,8 +2,8 @@ export * from './event-store.port';
 export * from './errors';
 export * from './idempotency';
 export * from './hash-chain';
-export { PostgresEventStore, EVENT_STORE_NOTIFY_CHANNEL } from './postgres/postgres-event-store';
-export type { PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export { PostgresEventStore, EVENT_STORE_NOTIFY_CHANNEL, toRecorded, EVENT_COLUMNS } from './postgres/postgres-event-store';
+export type { PostgresEventStoreOptions, EventRow } from './postgres/postgres-event-store';
 export { verifyPostgresEventStore } from './postgres/postgres-chain-verification';
 export type {
   BrokenStream,

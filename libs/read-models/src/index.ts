@@ -1,6 +1,6 @@
 export { READ_MODEL_MIGRATIONS, ReadModelsSchema1767312000000 } from './read-models.migrations';
 export { READ_MODEL_SCHEMA, END_OF_TIME, type Queryable } from './read-model-schema';
-export { toStoredCustomerEvent, toStoredCustomerEvents, customerIdOf } from './recorded-event';
+export { toStoredCustomerEvent, toStoredCustomerEvents, toStoredCustomerStreamEvent, toStoredCustomerStreamEvents, customerIdOf } from './recorded-event';
 export type { Period } from './period';
 export { createProjections, ALL_PROJECTIONS, type ReadModelProjectionsOptions } from './projections';
 

@@ -1,6 +1,8 @@
 import {
   customerIdFromStream,
   isCustomerEventType,
+  PERSONAL_DATA_ERASED,
+  type StoredCustomerStreamEvent,
   SCHEMA_VERSION,
   type RecordedBy,
   type StoredCustomerEvent,
@@ -23,6 +25,26 @@ export function customerIdOf(event: RecordedEvent): string | null {
  */
 export function toStoredCustomerEvent(event: RecordedEvent): StoredCustomerEvent | null {
   if (!isCustomerEventType(event.type)) return null;
+  return toStored(event) as StoredCustomerEvent | null;
+}
+
+/** Like `toStoredCustomerEvent`, and also the privacy service's `PersonalDataErased` (folds that hold personal data apply it). */
+export function toStoredCustomerStreamEvent(event: RecordedEvent): StoredCustomerStreamEvent | null {
+  if (!isCustomerEventType(event.type) && event.type !== PERSONAL_DATA_ERASED) return null;
+  return toStored(event);
+}
+
+/** The catalogue and erasure events of a batch, converted, in the batch's order. */
+export function toStoredCustomerStreamEvents(events: readonly RecordedEvent[]): StoredCustomerStreamEvent[] {
+  const stored: StoredCustomerStreamEvent[] = [];
+  for (const event of events) {
+    const converted = toStoredCustomerStreamEvent(event);
+    if (converted !== null) stored.push(converted);
+  }
+  return stored;
+}
+
+function toStored(event: RecordedEvent): StoredCustomerStreamEvent | null {
   const customerId = customerIdOf(event);
   if (customerId === null) return null;
   const { occurredAt, recordedBy, schemaVersion } = event.metadata;
@@ -39,8 +61,8 @@ export function toStoredCustomerEvent(event: RecordedEvent): StoredCustomerEvent
     globalPosition: event.globalPosition,
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : SCHEMA_VERSION,
   };
-  // `type` was checked against the catalogue and the ingest API validated `data` for it before storing.
-  return stored as unknown as StoredCustomerEvent;
+  // `type` was checked by the caller and the ingest API (or the privacy service) validated `data` before storing.
+  return stored as unknown as StoredCustomerStreamEvent;
 }
 
 /** The catalogue events of a batch, converted, in the batch's (ascending position) order. */

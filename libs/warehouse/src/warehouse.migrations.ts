@@ -424,4 +424,18 @@ export const COMMENTS = [
 ];
 
 /** The warehouse's migrations, in order; run them after the event store's. */
-export const WAREHOUSE_MIGRATIONS = [WarehouseSchema1767657600000] as const;
+/** Erasure (privacy): a customer's company name becomes null in every version of the customer dimension. */
+export class WarehouseErasableName1767830400000 implements MigrationInterface {
+  readonly name = 'WarehouseErasableName1767830400000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE warehouse.dim_customer ALTER COLUMN name DROP NOT NULL`);
+    await q.query(`COMMENT ON COLUMN warehouse.dim_customer.name IS 'Company name (latest registration as of the version); null once erased'`);
+  }
+
+  async down(): Promise<void> {
+    // Erased names cannot come back; the column stays nullable.
+  }
+}
+
+export const WAREHOUSE_MIGRATIONS = [WarehouseSchema1767657600000, WarehouseErasableName1767830400000] as const;

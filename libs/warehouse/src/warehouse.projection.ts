@@ -3,11 +3,12 @@ import {
   customerIdFromStream,
   evolveCustomerProfile,
   type CustomerProfileState,
-  type StoredCustomerEvent,
+  type StoredCustomerStreamEvent,
+  PERSONAL_DATA_ERASED,
 } from '@klantcentraal/domain';
 import type { RecordedEvent } from '@klantcentraal/event-store';
 import type { Projection, ProjectionContext } from '@klantcentraal/projections';
-import { activeCustomerDefinition, toStoredCustomerEvents, type CustomerDefinitionProvider } from '@klantcentraal/read-models';
+import { activeCustomerDefinition, toStoredCustomerEvents, toStoredCustomerStreamEvents, type CustomerDefinitionProvider } from '@klantcentraal/read-models';
 import {
   diffVersions,
   loadStates,
@@ -63,7 +64,8 @@ export class WarehouseProjection implements Projection {
     TABLES.aggBasketItem,
     TABLES.aggBasketPair,
   ] as const;
-  readonly eventTypes = CUSTOMER_EVENT_TYPES;
+  // An erasure nulls the company name in every version of the customer dimension (it is no touchpoint: no fact).
+  readonly eventTypes = [...CUSTOMER_EVENT_TYPES, PERSONAL_DATA_ERASED];
   private readonly definitionProvider: CustomerDefinitionProvider;
 
   constructor(options: WarehouseProjectionOptions = {}) {
@@ -72,9 +74,10 @@ export class WarehouseProjection implements Projection {
 
   async apply(events: readonly RecordedEvent[], { client, schema }: ProjectionContext): Promise<void> {
     const stored = toStoredCustomerEvents(events);
-    if (stored.length === 0) return;
-    const byCustomer = new Map<string, StoredCustomerEvent[]>();
-    for (const event of stored) {
+    const folded = toStoredCustomerStreamEvents(events);
+    if (folded.length === 0) return;
+    const byCustomer = new Map<string, StoredCustomerStreamEvent[]>();
+    for (const event of folded) {
       const list = byCustomer.get(event.customerId);
       if (list) list.push(event);
       else byCustomer.set(event.customerId, [event]);
@@ -89,10 +92,10 @@ export class WarehouseProjection implements Projection {
     for (const [customerId, customerEvents] of byCustomer) {
       const previous = states.get(customerId);
       const before = previous?.state ?? null;
-      let folded = before;
-      for (const event of customerEvents) folded = evolveCustomerProfile(folded, event, definition);
-      if (folded === null || folded === before) continue; // only redeliveries
-      const after = slimState(folded, before);
+      let state = before;
+      for (const event of customerEvents) state = evolveCustomerProfile(state, event, definition);
+      if (state === null || state === before) continue; // only redeliveries
+      const after = slimState(state, before);
       changedStates.push({ customerId, state: after });
       if (dimensionFactsChanged(before, after) || previous?.definitionVersion !== definition.version) {
         nextVersions.set(customerId, toStoredVersions(customerId, customerVersions(after, definition), definition.version));

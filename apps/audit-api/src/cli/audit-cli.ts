@@ -1,7 +1,8 @@
 /**
  * `npm run audit -- <command>` (see cli.ts). Exit codes: 0 valid / identical, 1 broken / different, 2 could not run.
  */
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore, verifyPostgresEventStore, type StoreVerificationProgress } from '@klantcentraal/event-store';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
+import { EVENT_STORE_MIGRATIONS, verifyPostgresEventStore, type StoreVerificationProgress } from '@klantcentraal/event-store';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner, type Projection, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
@@ -98,9 +99,11 @@ async function verifyProjections(pool: ReturnType<typeof createPool>, url: strin
     io.err(`this database has no live read models (schema ${READ_MODEL_SCHEMA}): nothing to compare with`);
     return 2;
   }
-  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
+  await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const logger: ProjectorLogger = { log: (m) => io.err(m), warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) };
-  const store = new PostgresEventStore(pool);
+  // Decrypting (null where erased), as the live projector folds: the rebuild must come out equal.
+  const env = io.env ?? process.env;
+  const store = privateEventStore(pool, { masterKey: env['MASTER_KEY']?.trim() || null, dataDir: env['DATA_DIR']?.trim() || '.data' });
   const comparisons: TableComparison[] = [];
   let position = 0;
   for (const { schema, projections } of projectionGroups()) {

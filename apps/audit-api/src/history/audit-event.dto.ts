@@ -20,8 +20,8 @@ export class AuditRecordedByDto {
 
 /**
  * One stored event as auditors see it. Every field of the stored envelope the hash covers is here unchanged
- * (`eventId`, `stream`, `streamRevision`, `globalPosition`, `recordedAt`, `type`, `data`, `metadata`), so a line is
- * enough to recompute `hash` (README "Verifying the hash chain yourself"); `occurredAt` and `recordedBy` repeat
+ * (`eventId`, `stream`, `streamRevision`, `globalPosition`, `recordedAt`, `type`, `data` — or `storedData` where
+ * personal fields are decrypted —, `metadata`), so a line is enough to recompute `hash` (README "Verifying the hash chain yourself"); `occurredAt` and `recordedBy` repeat
  * what `metadata` holds, for reading.
  */
 export class AuditEventDto {
@@ -44,6 +44,18 @@ export class AuditEventDto {
   hash: string | null;
   @ApiProperty({ ...HASH, description: "The previous event's hash; 64 zeros for revision 0" }) previousHash: string | null;
   @ApiProperty({ example: 'customer-acme-42' }) stream: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The data as stored, personal fields encrypted: what `hash` covers (present when it differs from `data`)',
+  })
+  storedData?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['data.name'],
+    description: 'Personal fields whose data subject was erased: they read as null',
+  })
+  erased?: string[];
 }
 
 export class AuditHistoryDto {
@@ -67,5 +79,7 @@ export function toAuditEvent(event: RecordedEvent): AuditEventDto {
     hash: event.hash ?? null,
     previousHash: event.previousHash ?? null,
     stream: event.stream,
+    ...(event.storedData !== undefined ? { storedData: event.storedData as Record<string, unknown> } : {}),
+    ...(event.erased !== undefined ? { erased: [...event.erased] } : {}),
   };
 }

@@ -5,8 +5,9 @@ import {
   type DmuRole,
   type RelationshipInitiator,
   type SalesRole,
-  type StoredCustomerEvent,
+  type StoredCustomerStreamEvent,
 } from '../events';
+import { erasePersonalData } from './erase-personal-data';
 import type { CustomerDefinition } from './customer-definition';
 import { npsCategory, type NpsCategory } from './nps.read-model';
 import {
@@ -59,13 +60,15 @@ export const CUSTOMER_PROFILE_EVENT_TYPES: readonly CustomerEventType[] = CUSTOM
 // ---------------------------------------------------------------------------------------------------------------
 
 export type RegistrationFact = OrderedFact &
-  Readonly<{ name: string; size: CompanySize; industry: string | null; source: string | null }>;
+  Readonly<{ name: string | null; size: CompanySize; industry: string | null; source: string | null }>;
 export type ContactFact = OrderedFact &
-  Readonly<{ contactId: string; name: string; email: string | null; dmuRole: DmuRole }>;
+  Readonly<{ contactId: string; name: string | null; email: string | null; dmuRole: DmuRole }>;
 export type AccountManagerFact = OrderedFact & Readonly<{ employeeId: string; salesRole: SalesRole }>;
 export type PurchaseFact = OrderedFact & Readonly<{ orderId: string; total: number; currency: string }>;
 export type RelationshipEndFact = OrderedFact & Readonly<{ initiatedBy: RelationshipInitiator }>;
-export type NpsFact = OrderedFact & Readonly<{ surveyId: string; score: number; improvement: string | null }>;
+/** `contactId` (when the answer named one) tells whose erasure nulls the improvement text. */
+export type NpsFact = OrderedFact &
+  Readonly<{ surveyId: string; score: number; improvement: string | null; contactId?: string | null }>;
 export type AdjustmentFact = OrderedFact & Readonly<{ expectedBy: string }>;
 
 /**
@@ -158,10 +161,12 @@ function updateLatest<T>(list: readonly T[], matches: (item: T) => boolean, upda
  */
 export function evolveCustomerProfile(
   state: CustomerProfileState | null,
-  event: StoredCustomerEvent,
+  event: StoredCustomerStreamEvent,
   _definition: CustomerDefinition,
 ): CustomerProfileState {
   if (state !== null && event.streamRevision <= state.lastStreamRevision) return state;
+  // Not a touchpoint: it nulls every personal value of the erased subject held in the state.
+  if (event.type === 'PersonalDataErased') return erasePersonalData(state, event);
   const current = state ?? emptyCustomerProfileState(event.customerId);
   const occurredAt = normaliseIso(event.occurredAt, `${event.type} occurredAt`);
   const fact: OrderedFact = {
@@ -207,8 +212,8 @@ export function evolveCustomerProfile(
         relationshipEnds: insertSorted(next.relationshipEnds, { ...fact, initiatedBy: event.data.initiatedBy }, compareFacts),
       };
     case 'NpsResponded': {
-      const { surveyId, score, improvement } = event.data;
-      const response = { ...fact, surveyId, score, improvement: improvement ?? null };
+      const { surveyId, score, improvement, contactId } = event.data;
+      const response = { ...fact, surveyId, score, improvement: improvement ?? null, contactId: contactId ?? null };
       return { ...next, npsResponses: insertSorted(next.npsResponses, response, compareFacts) };
     }
     case 'ComplaintFiled':
@@ -307,7 +312,7 @@ function findLastIndex<T>(list: readonly T[], matches: (item: T) => boolean): nu
 
 /** Folds a whole stream (in stream order); `null` for an empty one. */
 export function replayCustomerProfile(
-  events: Iterable<StoredCustomerEvent>,
+  events: Iterable<StoredCustomerStreamEvent>,
   definition: CustomerDefinition,
 ): CustomerProfileState | null {
   let state: CustomerProfileState | null = null;
@@ -521,7 +526,7 @@ export function expectationOutcomes(state: CustomerProfileState, asOf: string): 
 
 export type CustomerProfileView = {
   customerId: string;
-  name: string;
+  name: string | null;
   size: CompanySize;
   lifecyclePhase: LifecyclePhase;
   cycle: number;
@@ -537,7 +542,7 @@ export type CustomerProfileView = {
   complaints: { open: number; resolved: number };
   experience: { positive: number; asExpected: number; negative: number };
   accountManager: { employeeId: string; salesRole: SalesRole } | null;
-  contacts: { contactId: string; name: string; email: string | null; dmuRole: DmuRole }[];
+  contacts: { contactId: string; name: string | null; email: string | null; dmuRole: DmuRole }[];
   touchpoints: { total: number; byType: Partial<Record<CustomerEventType, number>> };
   lastTouchpointAt: string | null;
   asOf: string;

@@ -4,7 +4,8 @@ import {
   viewCustomerProfile,
   type CustomerDefinition,
   type CustomerProfileState,
-  type StoredCustomerEvent,
+  type StoredCustomerStreamEvent,
+  PERSONAL_DATA_ERASED,
 } from '@klantcentraal/domain';
 import type { RecordedEvent } from '@klantcentraal/event-store';
 import type { Projection, ProjectionContext } from '@klantcentraal/projections';
@@ -13,7 +14,7 @@ import { activeCustomerDefinition, type CustomerDefinitionProvider } from '../cu
 import { writeExperiences, EXPERIENCES_TABLE } from '../experience/experience.writer';
 import { writeLifecyclePhaseHistory, LIFECYCLE_PHASE_HISTORY_TABLE } from '../lifecycle/lifecycle-phase-history.writer';
 import { deleteCustomers, qualified, type Queryable } from '../read-model-schema';
-import { customerIdsOfStreams, toStoredCustomerEvents } from '../recorded-event';
+import { customerIdsOfStreams, toStoredCustomerStreamEvents } from '../recorded-event';
 import type { FoldedCustomer } from './folded-customer';
 
 export const CUSTOMER_PROFILES_TABLE = 'customer_profiles';
@@ -79,7 +80,8 @@ export type CustomerProfileProjectionOptions = Readonly<{ definitionProvider?: C
 export class CustomerProfileProjection implements Projection {
   readonly name = 'customer-profile';
   readonly tables = [CUSTOMER_PROFILES_TABLE, LIFECYCLE_PHASE_HISTORY_TABLE, COMPLAINTS_TABLE, EXPERIENCES_TABLE] as const;
-  readonly eventTypes = CUSTOMER_PROFILE_EVENT_TYPES;
+  // Erasures null the personal values the profile holds (contacts, company name, improvement texts).
+  readonly eventTypes = [...CUSTOMER_PROFILE_EVENT_TYPES, PERSONAL_DATA_ERASED];
   private readonly definitionProvider: CustomerDefinitionProvider;
 
   constructor(options: CustomerProfileProjectionOptions = {}) {
@@ -87,7 +89,7 @@ export class CustomerProfileProjection implements Projection {
   }
 
   async apply(events: readonly RecordedEvent[], { client, schema }: ProjectionContext): Promise<void> {
-    const byCustomer = groupByCustomer(toStoredCustomerEvents(events));
+    const byCustomer = groupByCustomer(toStoredCustomerStreamEvents(events));
     if (byCustomer.size === 0) return;
     const definition = await this.definitionProvider(client);
     const stored = await loadProfiles(client, schema, [...byCustomer.keys()]);
@@ -117,8 +119,8 @@ export class CustomerProfileProjection implements Projection {
   }
 }
 
-function groupByCustomer(events: readonly StoredCustomerEvent[]): Map<string, StoredCustomerEvent[]> {
-  const byCustomer = new Map<string, StoredCustomerEvent[]>();
+function groupByCustomer(events: readonly StoredCustomerStreamEvent[]): Map<string, StoredCustomerStreamEvent[]> {
+  const byCustomer = new Map<string, StoredCustomerStreamEvent[]>();
   for (const event of events) {
     const list = byCustomer.get(event.customerId);
     if (list) list.push(event);

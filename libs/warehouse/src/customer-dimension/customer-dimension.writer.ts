@@ -57,7 +57,7 @@ export async function loadVersions(db: Queryable, schema: string, customerIds: r
     version_no: number;
     from_ms: number;
     to_ms: number;
-    name: string;
+    name: string | null;
     size: CustomerAttributes['size'];
     lifecycle_phase: CustomerAttributes['lifecyclePhase'];
     cycle: number;

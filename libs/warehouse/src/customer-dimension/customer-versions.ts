@@ -27,7 +27,8 @@ import {
  * entry) still finds its customer — as the prospect it was at registration.
  */
 export type CustomerAttributes = Readonly<{
-  name: string;
+  /** null once the customer's personal data is erased. */
+  name: string | null;
   size: CompanySize;
   lifecyclePhase: LifecyclePhase;
   cycle: number;

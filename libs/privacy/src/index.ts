@@ -1,0 +1,10 @@
+export * from './crypto/field-cipher';
+export * from './crypto/key-encryption-key';
+export * from './key-store/key-store.port';
+export { PostgresKeyStore } from './key-store/postgres-key-store';
+export { EncryptingEventStore, decryptEvent } from './encrypting-event-store';
+export { PRIVACY_MIGRATIONS, PrivacySchema1767834000000 } from './privacy.migrations';
+export * from './erasure/erasure.service';
+export * from './erasure/erasure-ledger';
+export * from './store-encryption/encrypt-stored-events';
+export * from './privacy';

@@ -1,0 +1,111 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { DATA_KEY_BYTES } from '../crypto/field-cipher';
+import type { KeyEncryptionKey } from '../crypto/key-encryption-key';
+import { subjectKey, type DataKey, type KeyStore, type SubjectRef } from './key-store.port';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+type KeyRow = { key_id: string; stream: string; subject: string; kek_id: string; wrapped: Buffer | null; erasure_id: string | null };
+
+/**
+ * The key store on PostgreSQL (`privacy.data_keys`), with a cache of unwrapped keys so reads and rebuilds unwrap each
+ * key once. The cache is trusted only under the `key_generation` it was filled under: `sync()` reads that one row
+ * and drops the cache when an erasure (in any process) has advanced it.
+ */
+export class PostgresKeyStore implements KeyStore {
+  private generation: string | null = null;
+  private readonly byId = new Map<string, Buffer | null>();
+  private readonly active = new Map<string, DataKey>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly kek: KeyEncryptionKey,
+  ) {}
+
+  async sync(): Promise<void> {
+    const { rows } = await this.pool.query<{ value: string }>({
+      name: 'kc_privacy_generation',
+      text: 'SELECT value::text AS value FROM privacy.key_generation',
+    });
+    const current = rows[0]?.value ?? '0';
+    if (current !== this.generation) {
+      this.byId.clear();
+      this.active.clear();
+      this.generation = current;
+    }
+  }
+
+  async activeKeys(refs: readonly SubjectRef[]): Promise<ReadonlyMap<string, DataKey>> {
+    const result = new Map<string, DataKey>();
+    const missing = new Map<string, SubjectRef>();
+    for (const ref of refs) {
+      const k = subjectKey(ref);
+      const cached = this.active.get(k);
+      if (cached) result.set(k, cached);
+      else missing.set(k, ref);
+    }
+    if (missing.size === 0) return result;
+    const wanted = [...missing.values()];
+    // Create a key for every subject that has none; a concurrent creator wins the unique index and ours is dropped.
+    const fresh = await Promise.all(wanted.map(async () => {
+      const key = randomBytes(DATA_KEY_BYTES);
+      return { keyId: randomUUID(), key, wrapped: await this.kek.wrap(key) };
+    }));
+    await this.pool.query(
+      `INSERT INTO privacy.data_keys (key_id, stream, subject, kek_id, wrapped)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[])
+       ON CONFLICT (stream, subject) WHERE erasure_id IS NULL DO NOTHING`,
+      [fresh.map((f) => f.keyId), wanted.map((r) => r.stream), wanted.map((r) => r.subject), wanted.map(() => this.kek.id), fresh.map((f) => f.wrapped)],
+    );
+    const { rows } = await this.pool.query<KeyRow>(
+      `SELECT d.key_id, d.stream, d.subject, d.kek_id, d.wrapped, d.erasure_id
+       FROM privacy.data_keys d JOIN unnest($1::text[], $2::text[]) AS w(stream, subject) USING (stream, subject)
+       WHERE d.erasure_id IS NULL`,
+      [wanted.map((r) => r.stream), wanted.map((r) => r.subject)],
+    );
+    const ours = new Map<string, Buffer>(fresh.map((f) => [f.keyId, f.key]));
+    for (const row of rows) {
+      const key = ours.get(row.key_id) ?? (await this.unwrap(row));
+      if (key === null) continue;
+      const dataKey = { keyId: row.key_id, key };
+      const k = subjectKey(row);
+      this.active.set(k, dataKey);
+      this.byId.set(row.key_id, key);
+      result.set(k, dataKey);
+    }
+    for (const k of missing.keys()) if (!result.has(k)) throw new Error('a data key could not be created');
+    return result;
+  }
+
+  async keysById(keyIds: readonly string[]): Promise<ReadonlyMap<string, Buffer | null>> {
+    const result = new Map<string, Buffer | null>();
+    const missing: string[] = [];
+    for (const id of new Set(keyIds)) {
+      if (!UUID.test(id)) result.set(id, null);
+      else if (this.byId.has(id)) result.set(id, this.byId.get(id)!);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return result;
+    const { rows } = await this.pool.query<KeyRow>(
+      `SELECT key_id, stream, subject, kek_id, wrapped, erasure_id FROM privacy.data_keys WHERE key_id = ANY($1::uuid[])`,
+      [missing],
+    );
+    const found = new Map(rows.map((r) => [r.key_id, r]));
+    await Promise.all(missing.map(async (id) => {
+      const row = found.get(id);
+      const key = row ? await this.unwrap(row) : null;
+      this.byId.set(id, key);
+      result.set(id, key);
+    }));
+    return result;
+  }
+
+  private async unwrap(row: KeyRow): Promise<Buffer | null> {
+    if (row.erasure_id !== null || row.wrapped === null) return null;
+    if (row.kek_id !== this.kek.id) {
+      throw new Error(`data key ${row.key_id} was wrapped by key-encryption key ${row.kek_id}, not the configured ${this.kek.id} (check MASTER_KEY)`);
+    }
+    return this.kek.unwrap(row.wrapped);
+  }
+}
