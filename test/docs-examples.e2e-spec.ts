@@ -21,7 +21,9 @@ const DOCS = [
     .sort()
     .map((f) => `docs/${f}`),
 ];
-const EXAMPLES = DOCS.map((file) => [file, extractExamples(file, fs.readFileSync(path.join(ROOT, file), 'utf8'))] as const);
+const EXAMPLES = DOCS.map((file) => [file, extractExamples(file, fs.readFileSync(path.join(ROOT, file), 'utf8'))] as const).filter(
+  ([, examples]) => examples.length > 0, // a page may be prose only (architecture)
+);
 
 let parent: string;
 let dataDir: string;

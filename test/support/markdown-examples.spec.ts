@@ -40,17 +40,17 @@ describe('executable Markdown examples', () => {
     expect(() => extractExamples('a.md', '```bash exec\nx\n')).toThrow('a.md:1: unclosed code fence');
   });
 
-  it('points localhost:3000 and .data at the platform under test, and nothing else', () => {
+  it('points localhost:3000 and .data/ paths at the platform under test, and nothing else (not jq\'s .data)', () => {
     const code = [
       'curl -s localhost:3000/v1/x "http://localhost:3000/y"',
       "KEY=$(node -p \"require('./.data/dev-api-keys.json')\")",
-      'DATA_DIR=.data npm run audit; cat .data/postgres.url; echo my.data/x localhost:30001',
+      "cat .data/postgres.url; echo my.data/x localhost:30001; jq '{data: (.storedData // .data)}'",
     ].join('\n');
     expect(forPlatform(code, { port: 41234, dataDir: '/tmp/kc/.data' })).toBe(
       [
         'curl -s localhost:41234/v1/x "http://localhost:41234/y"',
         "KEY=$(node -p \"require('/tmp/kc/.data/dev-api-keys.json')\")",
-        'DATA_DIR=/tmp/kc/.data npm run audit; cat /tmp/kc/.data/postgres.url; echo my.data/x localhost:30001',
+        "cat /tmp/kc/.data/postgres.url; echo my.data/x localhost:30001; jq '{data: (.storedData // .data)}'",
       ].join('\n'),
     );
   });

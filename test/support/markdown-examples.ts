@@ -9,7 +9,7 @@
  *
  * Every other fenced block is prose to the harness. Examples are written for a reader's own `npm start`
  * (http://localhost:3000, data in .data); the harness runs them against a fresh platform on another port and data
- * folder, and only rewrites those two spellings.
+ * folder, and only rewrites those two spellings (`localhost:3000` and paths starting `.data/` or `./.data/`).
  */
 export type MarkdownExample = Readonly<{
   file: string;
@@ -63,7 +63,8 @@ export function extractExamples(file: string, markdown: string): MarkdownExample
 export function forPlatform(code: string, target: Readonly<{ port: number; dataDir: string }>): string {
   return code
     .replace(/localhost:3000\b/g, `localhost:${target.port}`)
-    .replace(/(^|[\s"'(=])(?:\.\/)?\.data(?=\/|\s|$|["')])/gm, (_m, before: string) => `${before}${target.dataDir}`);
+    // `.data/…` as a path (not jq's `.data` field): preceded by a word boundary of the shell, followed by a slash.
+    .replace(/(^|[\s"'(=])(?:\.\/)?\.data(?=\/)/gm, (_m, before: string) => `${before}${target.dataDir}`);
 }
 
 /** Whether `actual` stdout matches the shown output: line by line, trailing blanks ignored, `…` = any text. */
