@@ -51,8 +51,8 @@ export type FeedBenchResult = {
   };
 };
 
-const INGEST_KEY = 'bench-feed-ingest';
-const SALES_KEY = 'bench-feed-sales';
+const INGEST_KEY = 'bench-feed-ingest-key-00000001';
+const SALES_KEY = 'bench-feed-sales-key-00000001';
 const quiet = { log: () => undefined, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
 
 type Received = { at: number; subject: string; type: string; surveyId: unknown };

@@ -13,7 +13,7 @@ export type HttpBulkResult = { eventsPerSecond: number; events: number; requests
 export async function httpBulkBenchmark(opts: HttpBulkOptions): Promise<HttpBulkResult> {
   const port = await freePort();
   const platform = await startPlatform(
-    loadConfig({ DATABASE_URL: opts.databaseUrl, PORT: String(port), DEMO_DATA: '0', API_KEYS: JSON.stringify({ 'bench-ingest-key': ['ingest'] }) }),
+    loadConfig({ DATABASE_URL: opts.databaseUrl, PORT: String(port), DEMO_DATA: '0', API_KEYS: JSON.stringify({ 'bench-ingest-key-0000000001': ['ingest'] }) }),
     { quiet: true },
   );
   try {
@@ -38,7 +38,7 @@ export async function httpBulkBenchmark(opts: HttpBulkOptions): Promise<HttpBulk
           const body = bodies[next++];
           const res = await fetch(`${platform.url}/v1/events`, {
             method: 'POST',
-            headers: { authorization: 'Bearer bench-ingest-key', 'content-type': 'application/json' },
+            headers: { authorization: 'Bearer bench-ingest-key-0000000001', 'content-type': 'application/json' },
             body,
           });
           if (res.status !== 201) throw new Error(`POST /v1/events answered ${res.status}: ${await res.text()}`);

@@ -83,7 +83,7 @@ async function profileQueriesUnderIngest(
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),
       DEMO_DATA: '0',
-      API_KEYS: JSON.stringify({ 'bench-ingest-key': ['ingest'], 'bench-analyst-key': ['analyst'] }),
+      API_KEYS: JSON.stringify({ 'bench-ingest-key-0000000001': ['ingest'], 'bench-analyst-key-0000000001': ['analyst'] }),
     }),
     { quiet: true },
   );
@@ -101,7 +101,7 @@ async function profileQueriesUnderIngest(
         const customerId = `bench-live-${n++}`;
         const res = await fetch(`${platform.url}/v1/customers/${customerId}/events`, {
           method: 'POST',
-          headers: { authorization: 'Bearer bench-ingest-key', 'content-type': 'application/json' },
+          headers: { authorization: 'Bearer bench-ingest-key-0000000001', 'content-type': 'application/json' },
           body: JSON.stringify({
             events: [
               { type: 'ProspectRegistered', data: { name: `Live ${n}`, size: 'small' } },
@@ -124,7 +124,7 @@ async function profileQueriesUnderIngest(
     for (let i = 0; i < opts.profileQueries; i++) {
       const id = ids[(i * 7919) % ids.length];
       const started = performance.now();
-      const res = await fetch(`${platform.url}/v1/customers/${id}`, { headers: { authorization: 'Bearer bench-analyst-key' } });
+      const res = await fetch(`${platform.url}/v1/customers/${id}`, { headers: { authorization: 'Bearer bench-analyst-key-0000000001' } });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`profile query answered ${res.status}`);
       latencies.push(performance.now() - started);

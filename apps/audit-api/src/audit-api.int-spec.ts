@@ -31,11 +31,11 @@ import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
 import { AuditApiModule } from './index';
 
 const KEYS: ApiKeySpec[] = [
-  { key: 'test-auditor-key-0001', name: 'auditor', roles: ['auditor'] },
-  { key: 'test-admin-key-000001', name: 'ops', roles: ['admin'] },
-  { key: 'test-ingest-key-00001', name: 'crm-sync', roles: ['ingest'] },
-  { key: 'test-analyst-key-0001', name: 'bi', roles: ['analyst'] },
-  { key: 'test-sales-key-000001', name: 'sales', roles: ['sales'] },
+  { key: 'test-auditor-key-0001-long-enough', name: 'auditor', roles: ['auditor'] },
+  { key: 'test-admin-key-000001-long-enough', name: 'ops', roles: ['admin'] },
+  { key: 'test-ingest-key-00001-long-enough', name: 'crm-sync', roles: ['ingest'] },
+  { key: 'test-analyst-key-0001-long-enough', name: 'bi', roles: ['analyst'] },
+  { key: 'test-sales-key-000001-long-enough', name: 'sales', roles: ['sales'] },
 ];
 const [AUDITOR, ADMIN, INGEST, ANALYST, SALES] = KEYS.map((k) => k.key);
 

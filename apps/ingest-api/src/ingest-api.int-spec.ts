@@ -20,9 +20,9 @@ import { runMigrations } from '@klantcentraal/postgres';
 import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
 import { IngestApiModule } from './index';
 
-const INGEST_KEY = 'test-ingest-key-0001';
-const ANALYST_KEY = 'test-analyst-key-0001';
-const ADMIN_KEY = 'test-admin-key-00001';
+const INGEST_KEY = 'test-ingest-key-0001-long-enough';
+const ANALYST_KEY = 'test-analyst-key-0001-long-enough';
+const ADMIN_KEY = 'test-admin-key-00001-long-enough';
 const KEYS: ApiKeySpec[] = [
   { key: INGEST_KEY, name: 'crm-sync', roles: ['ingest'] },
   { key: ANALYST_KEY, name: 'bi-team', roles: ['analyst', 'sales'] },

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     },
     { bodyParser: false },
   );
-  configureHttpApp(app, { title: 'Klantcentraal ingest API', bodyLimit: '10mb' });
+  configureHttpApp(app, { title: 'Klantcentraal ingest API', corsOrigins: config.corsOrigins });
   app.enableShutdownHooks();
 
   await app.listen(config.port);

@@ -8,12 +8,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
-import { AuthModule, generateDevKeys, Public } from '@klantcentraal/auth';
+import { apiKeysHint, AuthModule, generateDevKeys, Roles } from '@klantcentraal/auth';
+import { ensureConsoleAssets, serveConsole } from '@klantcentraal/console';
 import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
 import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
-import { createPrivacy, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
+import { createPrivacy, EncryptingEventStore, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
 import { KafkaInsightPublisher, OutboxRelay } from '@klantcentraal/messaging';
@@ -23,7 +24,7 @@ import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
 import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
 import { ProjectionRunner } from '@klantcentraal/projections';
 import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
-import { createPool, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
+import { createPool, ensureAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
   url: string;
@@ -55,9 +56,14 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       await cleanup().catch((err: unknown) => logger.error(`while stopping: ${(err as Error).message}`));
     }
   };
+  // The web console builds (only when its bundle is missing or stale) while PostgreSQL starts.
+  const consoleAssets = ensureConsoleAssets({ log: (m) => logger.log(m) }).catch((err: unknown) => {
+    logger.warn(`${(err as Error).message}; the web console is not served (the API is)`);
+    return null;
+  });
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    const databaseUrl = await database(config, logger, cleanups);
+    const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups);
     const applied = await runMigrations(databaseUrl, [
       ...EVENT_STORE_MIGRATIONS,
       ...PRIVACY_MIGRATIONS,
@@ -66,7 +72,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     ]);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
-    const pool: Pool = createPool(databaseUrl, { max: 30 });
+    // Background work (projections, rebuilds, timers, relay) may run long statements: no statement timeout here.
+    const pool: Pool = createPool(databaseUrl, { max: 12 });
     cleanups.push(() => pool.end());
     // Privacy at the port: every service below sees the store through the encrypting layer.
     const privacy = createPrivacy({ pool, store: new PostgresEventStore(pool), masterKey: config.masterKey, dataDir: config.dataDir, storeOnPool: true });
@@ -77,6 +84,12 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     if (prepared.encryption?.eventsEncrypted) {
       logger.log(`privacy: encrypted the personal fields of ${prepared.encryption.eventsEncrypted} stored events (${prepared.encryption.streamsRehashed} streams re-hashed)`);
     }
+    // What requests run goes through apiPool, whose statements are cancelled after QUERY_TIMEOUT_MS (→ 503
+    // query-timeout); it sees events through the same privacy layer (same key store).
+    const apiPool: Pool = createPool(databaseUrl, { max: 24, statementTimeoutMs: config.queryTimeoutMs });
+    cleanups.push(() => apiPool.end());
+    const apiEventStore = new EncryptingEventStore(new PostgresEventStore(apiPool), privacy.keyStore);
+    cleanups.push(() => apiEventStore.close());
 
     if (config.demoData && (await eventStore.headPosition()) === 0) {
       const started = Date.now();
@@ -107,7 +120,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     cleanups.push(() => warehouse.stop());
     try {
       const reader = await ensureWarehouseReader({
-        databaseUrl,
+        databaseUrl: adminUrl,
+        tablesOwner: decodeURIComponent(new URL(databaseUrl).username),
         dataDir: config.dataDir,
         password: config.warehouseReaderPassword,
       });
@@ -136,7 +150,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     @Controller()
     class MetricsController {
       @Get('metrics')
-      @Public()
+      @Roles('admin')
       @Header('content-type', 'text/plain; version=0.0.4')
       async metrics(): Promise<string> {
         return `${await runner.metrics()}${await warehouse.metrics()}`;
@@ -152,17 +166,18 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       {
         module: PlatformModule,
         imports: [
-          AuthModule.forRoot({ keys }),
+          AuthModule.forRoot({ keys, keysHint: apiKeysHint(devKeys?.file ?? null), rateLimit: { perMinute: config.rateLimitPerMinute } }),
           HealthModule.register({
             checks: {
-              database: () => pool.query('SELECT 1'),
+              database: () => apiPool.query('SELECT 1'),
               projector: () => runner.isReady(),
               warehouse: () => warehouse.isReady(),
             },
           }),
-          IngestApiModule.register({ eventStore }),
+          IngestApiModule.register({ eventStore: apiEventStore }),
           QueryApiModule.register({
-            pool,
+            pool: apiPool,
+            eventStore: apiEventStore,
             waitForPosition: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs),
             waitForWarehousePosition: (position, timeoutMs) => warehouse.waitForPosition(position, timeoutMs),
             // A new customer definition re-derives phases by replay, in the read models and the warehouse.
@@ -172,8 +187,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
               }
             },
           }),
-          AuditApiModule.register({ eventStore, pool }),
-          FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
+          AuditApiModule.register({ eventStore: apiEventStore, pool: apiPool }),
+          FeedGatewayModule.register({ pool: apiPool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
       { bodyParser: false, logger: logLevels },
@@ -181,8 +196,10 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     configureHttpApp(app, {
       title: 'Klantcentraal',
       description: 'Event-sourced customer insight: ingest touchpoints, query profiles and insights, audit history.',
-      bodyLimit: '20mb',
+      corsOrigins: config.corsOrigins,
     });
+    const consoleDir = await consoleAssets;
+    if (consoleDir) serveConsole(app, consoleDir);
     cleanups.push(() => app.close());
     await app.listen(config.port, config.host);
     app.get(Readiness).markReady();
@@ -195,16 +212,27 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   }
 }
 
-/** The platform's database: DATABASE_URL, or a database on an embedded cluster under DATA_DIR. */
-async function database(config: PlatformConfig, logger: Logger, cleanups: (() => Promise<unknown>)[]): Promise<string> {
-  if (config.databaseUrl) return config.databaseUrl;
+/**
+ * The platform's database: DATABASE_URL as given, or a database on an embedded cluster under DATA_DIR, worked on as
+ * the non-superuser role that owns it (`url`); `adminUrl` is the privileged connection for creating roles.
+ */
+async function database(
+  config: PlatformConfig,
+  logger: Logger,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<{ url: string; adminUrl: string }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, adminUrl: config.databaseUrl };
   const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (m) => logger.log(`[postgres] ${m}`) });
   cleanups.push(() => pg.stop());
   await ensureDatabase(pg.url, DATABASE_NAME);
-  const url = withDatabase(pg.url, DATABASE_NAME);
-  // CLIs (npm run projections / audit / demo) find the running embedded cluster here.
+  const adminUrl = withDatabase(pg.url, DATABASE_NAME);
+  const appRole = await ensureAppRole(adminUrl, config.dataDir);
+  if (!appRole.url) logger.warn(`connecting as the PostgreSQL superuser: ${appRole.reason} (a new DATA_DIR starts locked down)`);
+  const url = appRole.url ?? adminUrl;
+  // CLIs (npm run projections / audit / demo) find the running embedded cluster here; the URL holds a password.
   const urlFile = databaseUrlFile(config.dataDir);
-  fs.writeFileSync(urlFile, `${url}\n`);
+  fs.writeFileSync(urlFile, `${url}\n`, { mode: 0o600 });
+  fs.chmodSync(urlFile, 0o600);
   cleanups.push(async () => fs.rmSync(urlFile, { force: true }));
-  return url;
+  return { url, adminUrl };
 }

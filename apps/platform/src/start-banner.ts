@@ -10,6 +10,7 @@ export function startBanner(platform: Pick<RunningPlatform, 'url' | 'keys' | 'ke
   const lines = [
     '',
     `Klantcentraal is running on ${u}`,
+    `  web console   ${u}/   (sign in with one of the API keys below)`,
     `  API docs      ${u}/docs   (OpenAPI: ${u}/openapi.json)`,
     `  health        ${u}/health/ready`,
     `  ingest        POST ${u}/v1/customers/{customerId}/events   POST ${u}/v1/events`,
@@ -17,7 +18,7 @@ export function startBanner(platform: Pick<RunningPlatform, 'url' | 'keys' | 'ke
     `  insights      GET  ${u}/v1/insights/nps   …/complaints   …/lifecycle   …/funnel   …/experience`,
     `  live feed     GET  ${u}/v1/feed?accountManager=u-3   (Server-Sent Events; or: npm run feed -- --account-manager u-3)`,
     `  audit         GET  ${u}/v1/audit/customers/${customer}/events   …/state?asOf=…&basis=recorded   …/verify`,
-    `  metrics       GET  ${u}/metrics`,
+    `  metrics       GET  ${u}/metrics   (role admin)`,
     ...(platform.exampleCustomerId ? [] : ['', 'No demo data in this store (DEMO_DATA=0): record your own customers first.']),
     '',
     platform.keysFile ? `API keys (generated; kept in ${platform.keysFile}):` : 'API keys: from API_KEYS',

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   await runMigrations(config.databaseUrl, [...PRIVACY_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS]);
   const pool = createPool(config.databaseUrl);
   // Not started: the projector runs elsewhere. This instance only reads its checkpoints for X-Min-Position.
-  const checkpoints = new ProjectionRunner({ pool, store: privateEventStore(pool, config), projections: createProjections() });
+  const eventStore = privateEventStore(pool, config);
+  const checkpoints = new ProjectionRunner({ pool, store: eventStore, projections: createProjections() });
 
   const app = await NestFactory.create(
     {
@@ -36,7 +37,11 @@ async function main(): Promise<void> {
       imports: [
         AuthModule.forRoot({ keys: devKeys?.keys ?? config.apiKeys ?? [] }),
         HealthModule.register({ checks: { database: () => pool.query('SELECT 1') } }),
-        QueryApiModule.register({ pool, waitForPosition: (position, timeoutMs) => checkpoints.waitForPosition(position, timeoutMs) }),
+        QueryApiModule.register({
+          pool,
+          eventStore,
+          waitForPosition: (position, timeoutMs) => checkpoints.waitForPosition(position, timeoutMs),
+        }),
       ],
     },
     { bodyParser: false },

@@ -18,11 +18,11 @@ import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
 import { QueryApiModule } from './query-api.module';
 
 const KEYS: ApiKeySpec[] = [
-  { key: 'k-ingest-0123456789', name: 'crm-sync', roles: ['ingest'] },
-  { key: 'k-analyst-0123456789', name: 'analyst', roles: ['analyst'] },
-  { key: 'k-sales-0123456789', name: 'sales', roles: ['sales'] },
-  { key: 'k-auditor-0123456789', name: 'auditor', roles: ['auditor'] },
-  { key: 'k-admin-0123456789', name: 'admin', roles: ['admin'] },
+  { key: 'k-ingest-0123456789-abcdef', name: 'crm-sync', roles: ['ingest'] },
+  { key: 'k-analyst-0123456789-abcdef', name: 'analyst', roles: ['analyst'] },
+  { key: 'k-sales-0123456789-abcdef', name: 'sales', roles: ['sales'] },
+  { key: 'k-auditor-0123456789-abcdef', name: 'auditor', roles: ['auditor'] },
+  { key: 'k-admin-0123456789-abcdef', name: 'admin', roles: ['admin'] },
 ];
 const bearer = (role: string) => `Bearer ${KEYS.find((k) => k.roles.includes(role as never))!.key}`;
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
+import type { EventStore } from '@klantcentraal/event-store';
 import { activeCustomerDefinition, type CustomerDefinitionProvider } from '@klantcentraal/read-models';
 import { CustomerDefinitionController } from './admin/customer-definition.controller';
 import { GetCustomerDefinitionHandler } from './admin/get-customer-definition.handler';
@@ -12,6 +13,7 @@ import { GetCustomerProfileHandler } from './customers/get-customer-profile.hand
 import { INSIGHT_HANDLERS } from './insights/get-insight.handlers';
 import { InsightsController } from './insights/insights.controller';
 import {
+  EVENT_STORE,
   READ_MODELS,
   REQUEST_REBUILD,
   WAIT_FOR_POSITION,
@@ -20,6 +22,8 @@ import {
   type RequestRebuild,
   type WaitForPosition,
 } from './query-api.tokens';
+import { GetTouchpointsHandler } from './touchpoints/get-touchpoints.handler';
+import { TouchpointsController } from './touchpoints/touchpoints.controller';
 import { WAREHOUSE_CONTROLLERS, warehouseProviders } from './warehouse/warehouse.providers';
 
 export type QueryApiOptions = Readonly<{
@@ -42,11 +46,13 @@ export type QueryApiOptions = Readonly<{
   definitionProvider?: CustomerDefinitionProvider;
   /** `X-Min-Position` on `/v1/warehouse/*`: `(p, t) => warehouseRunner.waitForPosition(p, t)` (its own runner, schema warehouse). */
   waitForWarehousePosition?: WaitForPosition;
+  /** The event store `GET /v1/customers/{id}/touchpoints` reads from; without it that endpoint is not served. */
+  eventStore?: EventStore;
 }>;
 
 /**
  * The analysts' and sales' read API: `GET /v1/customers/{id}`, `GET /v1/customers` (segments),
- * `GET /v1/insights/{nps,complaints,lifecycle,funnel,experience}` (roles analyst or sales) and the customer
+ * `GET /v1/customers/{id}/touchpoints` (from the event store), `GET /v1/insights/{nps,complaints,lifecycle,funnel,experience}` (roles analyst or sales) and the customer
  * definition (`GET`/`PUT /v1/admin/customer-definition`). The root module supplies the HTTP shell
  * (configureHttpApp) and authentication (AuthModule).
  */
@@ -63,7 +69,13 @@ export class QueryApiModule {
     return {
       module: QueryApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CustomersController, InsightsController, CustomerDefinitionController, ...WAREHOUSE_CONTROLLERS],
+      controllers: [
+        CustomersController,
+        ...(options.eventStore ? [TouchpointsController] : []),
+        InsightsController,
+        CustomerDefinitionController,
+        ...WAREHOUSE_CONTROLLERS,
+      ],
       providers: [
         { provide: READ_MODELS, useValue: readModels },
         { provide: WAIT_FOR_POSITION, useValue: options.waitForPosition ?? null },
@@ -75,6 +87,7 @@ export class QueryApiModule {
         GetCustomerDefinitionHandler,
         SetCustomerDefinitionHandler,
         ...warehouseProviders(options.waitForWarehousePosition),
+        ...(options.eventStore ? [{ provide: EVENT_STORE, useValue: options.eventStore }, GetTouchpointsHandler] : []),
       ],
     };
   }

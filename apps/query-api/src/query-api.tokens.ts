@@ -5,6 +5,7 @@ import type { CustomerDefinition } from '@klantcentraal/domain';
 export const READ_MODELS = Symbol('READ_MODELS');
 export const WAIT_FOR_POSITION = Symbol('WAIT_FOR_POSITION');
 export const REQUEST_REBUILD = Symbol('REQUEST_REBUILD');
+export const EVENT_STORE = Symbol('EVENT_STORE');
 
 export type Clock = () => Date;
 

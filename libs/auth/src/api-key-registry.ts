@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKeySpec, Role } from '@klantcentraal/config';
+import { apiKeyProblem, sha256EntryHex, type ApiKeySpec, type Role } from '@klantcentraal/config';
 
 /**
  * Who is calling: the API key's name (recorded as the recorder of events it sends), its roles and, for a `sales` key
@@ -12,9 +12,10 @@ type Entry = Readonly<{ digest: Buffer; principal: Principal }>;
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
 /**
- * The configured API keys. Only SHA-256 digests are kept, and a presented key is compared with every one of them in
- * constant time (equal-length digests, `timingSafeEqual`, no early exit), so response timing tells nothing about
- * how much of a key was right.
+ * The configured API keys. Only SHA-256 digests are kept (a `sha256:<hex>` entry is one already), and a presented key
+ * is compared with every one of them in constant time (equal-length digests, `timingSafeEqual`, no early exit), so
+ * response timing tells nothing about how much of a key was right. A key that breaks the key rules (too short) is
+ * refused here too, so no way of starting a service can accept one.
  */
 export class ApiKeyRegistry {
   private readonly entries: readonly Entry[];
@@ -22,10 +23,12 @@ export class ApiKeyRegistry {
   constructor(specs: readonly ApiKeySpec[]) {
     const seen = new Set<string>();
     this.entries = specs.map((spec) => {
-      const digest = sha256(spec.key);
-      const hex = digest.toString('hex');
-      if (seen.has(hex)) throw new Error(`API key "${spec.name}" is configured more than once`);
-      seen.add(hex);
+      const problem = apiKeyProblem(spec);
+      if (problem) throw new Error(`API key rejected: ${problem}`);
+      const hex = sha256EntryHex(spec.key);
+      const digest = hex ? Buffer.from(hex, 'hex') : sha256(spec.key);
+      if (seen.has(digest.toString('hex'))) throw new Error(`API key "${spec.name}" is configured more than once`);
+      seen.add(digest.toString('hex'));
       const principal = { name: spec.name, roles: Object.freeze([...spec.roles]), ...(spec.accountManager ? { accountManager: spec.accountManager } : {}) };
       return { digest, principal: Object.freeze(principal) };
     });
@@ -33,12 +36,17 @@ export class ApiKeyRegistry {
 
   /** The principal of a presented key, or null when the key is unknown. */
   authenticate(presentedKey: string): Principal | null {
+    return this.identify(presentedKey)?.principal ?? null;
+  }
+
+  /** The principal and a stable id of the matched entry (a digest prefix, safe to use as a counter key). */
+  identify(presentedKey: string): { principal: Principal; id: string } | null {
     const digest = sha256(presentedKey);
-    let match: Principal | null = null;
+    let match: Entry | null = null;
     for (const entry of this.entries) {
-      if (timingSafeEqual(digest, entry.digest)) match = entry.principal;
+      if (timingSafeEqual(digest, entry.digest)) match = entry;
     }
-    return match;
+    return match && { principal: match.principal, id: match.digest.toString('hex', 0, 16) };
   }
 
   get size(): number {

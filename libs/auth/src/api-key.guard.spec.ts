@@ -41,9 +41,9 @@ describe('ApiKeyGuard (global, via AuthModule.forRoot)', () => {
       imports: [
         AuthModule.forRoot({
           keys: [
-            { key: 'analyst-key-1', name: 'bi-team', roles: ['analyst'] },
-            { key: 'ingest-key-01', name: 'crm-sync', roles: ['ingest'] },
-            { key: 'admin-key-001', name: 'ops', roles: ['admin'] },
+            { key: 'analyst-key-1-0123456789abcdef', name: 'bi-team', roles: ['analyst'] },
+            { key: 'ingest-key-01-0123456789abcdef', name: 'crm-sync', roles: ['ingest'] },
+            { key: 'admin-key-001-0123456789abcdef', name: 'ops', roles: ['admin'] },
           ],
         }),
       ],
@@ -70,18 +70,18 @@ describe('ApiKeyGuard (global, via AuthModule.forRoot)', () => {
     expect(none.body).toEqual({ error: 'unauthorized', message: expect.stringContaining('Authorization: Bearer') });
     expect(none.headers['www-authenticate']).toBe('Bearer');
     await get('/reports', 'no-such-key').expect(401, { error: 'unauthorized', message: 'unknown API key' });
-    await request(app.getHttpServer()).get('/reports').set('Authorization', 'Basic analyst-key-1').expect(401);
+    await request(app.getHttpServer()).get('/reports').set('Authorization', 'Basic analyst-key-1-0123456789abcdef').expect(401);
   });
 
   it('accepts the bearer scheme case-insensitively and hands the principal to the handler', async () => {
     await request(app.getHttpServer())
       .get('/reports')
-      .set('Authorization', 'bearer analyst-key-1')
+      .set('Authorization', 'bearer analyst-key-1-0123456789abcdef')
       .expect(200, { name: 'bi-team', roles: ['analyst'] });
   });
 
   it('403 forbidden for a key without a required role, naming the roles needed', async () => {
-    const res = await get('/reports', 'ingest-key-01').expect(403);
+    const res = await get('/reports', 'ingest-key-01-0123456789abcdef').expect(403);
     expect(res.body).toEqual({
       error: 'forbidden',
       message: expect.stringContaining('analyst, sales, admin'),
@@ -90,16 +90,16 @@ describe('ApiKeyGuard (global, via AuthModule.forRoot)', () => {
   });
 
   it('takes @Roles from the controller too', async () => {
-    await get('/audit', 'analyst-key-1').expect(403);
-    await get('/audit', 'admin-key-001').expect(200);
+    await get('/audit', 'analyst-key-1-0123456789abcdef').expect(403);
+    await get('/audit', 'admin-key-001-0123456789abcdef').expect(200);
   });
 
   it('lets admin call everything', async () => {
-    await get('/reports', 'admin-key-001').expect(200, { name: 'ops', roles: ['admin'] });
+    await get('/reports', 'admin-key-001-0123456789abcdef').expect(200, { name: 'ops', roles: ['admin'] });
   });
 
   it('makes a handler without @Roles or @Public admin-only', async () => {
-    await get('/undeclared', 'analyst-key-1').expect(403);
-    await get('/undeclared', 'admin-key-001').expect(200);
+    await get('/undeclared', 'analyst-key-1-0123456789abcdef').expect(403);
+    await get('/undeclared', 'admin-key-001-0123456789abcdef').expect(200);
   });
 });

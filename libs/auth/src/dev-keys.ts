@@ -61,3 +61,12 @@ function readDevKeys(file: string): ApiKeySpec[] | null {
     throw new Error(`${file} is not a valid API key file (${(err as Error).message}); delete it to generate new dev keys`);
   }
 }
+
+/**
+ * Where a caller finds an API key, for 401 messages: the generated dev key file (under DATA_DIR), or API_KEYS.
+ */
+export function apiKeysHint(devKeysFile: string | null): string {
+  return devKeysFile
+    ? `the dev keys are in ${devKeysFile} (DATA_DIR/${DEV_KEYS_FILE}; printed at start)`
+    : 'the keys are configured in API_KEYS';
+}

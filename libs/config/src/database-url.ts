@@ -23,8 +23,9 @@ export function resolveDatabaseUrl(from: DatabaseSettings | NodeJS.ProcessEnv = 
   const url = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
   if (url) return { url, source: file };
   throw new Error(
-    `no database: DATABASE_URL is not set and ${file} does not exist. Start the platform (npm start writes that file ` +
-      'while it runs; give this command the same DATA_DIR) or set DATABASE_URL=postgres://…',
+    `no database: DATABASE_URL is not set and ${file} does not exist (DATA_DIR=${settings.dataDir}; a running npm start ` +
+      'writes DATA_DIR/postgres.url). Start the platform (npm start), give this command the DATA_DIR the platform uses, ' +
+      'or set DATABASE_URL=postgres://…',
   );
 }
 

@@ -7,8 +7,36 @@ import { createHash } from 'node:crypto';
 export type Role = 'ingest' | 'analyst' | 'sales' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['ingest', 'analyst', 'sales', 'auditor', 'admin'];
 
-/** `accountManager` (an employeeId) scopes a `sales` key to the customers that employee manages. */
+/**
+ * One configured key: `key` is the secret itself, or `sha256:<64 hex>` (its SHA-256) so that no plaintext key needs
+ * to be configured. `accountManager` (an employeeId) scopes a `sales` key to the customers that employee manages.
+ */
 export type ApiKeySpec = { key: string; name: string; roles: Role[]; accountManager?: string };
+
+/** Shortest accepted API key (contract "Abuse resistance"): long enough that guessing is hopeless. */
+export const MIN_API_KEY_LENGTH = 24;
+const SHA256_ENTRY = /^sha256:([0-9a-f]{64})$/i;
+
+/** The hex SHA-256 of a `sha256:<hex>` entry (lowercase), or null when the entry is a plaintext key. */
+export function sha256EntryHex(key: string): string | null {
+  const match = SHA256_ENTRY.exec(key);
+  return match ? match[1].toLowerCase() : null;
+}
+
+/**
+ * Why a configured key is not acceptable, or null when it is. The message names the rule and the key's name, never
+ * the key itself.
+ */
+export function apiKeyProblem(spec: Pick<ApiKeySpec, 'key' | 'name'>): string | null {
+  if (spec.key.startsWith('sha256:')) {
+    return sha256EntryHex(spec.key) ? null : `key "${spec.name}": a "sha256:" entry must be followed by 64 hex digits (the SHA-256 of the key)`;
+  }
+  if (spec.key.length < MIN_API_KEY_LENGTH) {
+    return `key "${spec.name}" is ${spec.key.length} characters long; every API key must be at least ${MIN_API_KEY_LENGTH} characters (or configure it as "sha256:<hex>")`;
+  }
+  if (/\s/.test(spec.key)) return `key "${spec.name}" contains white space, which a Bearer header cannot carry`;
+  return null;
+}
 
 export type PlatformConfig = {
   port: number;
@@ -26,6 +54,12 @@ export type PlatformConfig = {
   kafkaBrokers: string[] | null;
   /** Password of the warehouse's read-only SQL role; absent: generated into dataDir. */
   warehouseReaderPassword: string | null;
+  /** Requests per API key per minute (RATE_LIMIT_PER_MINUTE, default 12000). */
+  rateLimitPerMinute: number;
+  /** Statement timeout of every query, in ms (QUERY_TIMEOUT_MS, default 10000). */
+  queryTimeoutMs: number;
+  /** Origins that browsers may call the API from (CORS_ORIGINS, comma-separated; default none). */
+  corsOrigins: string[];
   /** MASTER_KEY: base64 of the 32-byte key-encryption key; absent: generated into dataDir (mode 0600). */
   masterKey: string | null;
 };
@@ -74,6 +108,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     throw new ConfigError('KAFKA_BROKERS', `must be comma-separated host:port pairs, got "${brokers}"`);
   }
 
+  const positiveInteger = (name: string, fallback: number) => {
+    const text = blank(name);
+    if (text === null) return fallback;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(name, `must be a positive integer, got "${text}"`);
+    return value;
+  };
+  const rateLimitPerMinute = positiveInteger('RATE_LIMIT_PER_MINUTE', 12_000);
+  const queryTimeoutMs = positiveInteger('QUERY_TIMEOUT_MS', 10_000);
+  const corsOrigins = (blank('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError('CORS_ORIGINS', `each origin must look like https://host[:port] (no path), got "${origin}"`);
+    }
+  }
+
   const keys = blank('API_KEYS');
   return {
     port,
@@ -86,12 +136,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     eventStoreConnectionString,
     kafkaBrokers,
     warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
+    rateLimitPerMinute,
+    queryTimeoutMs,
+    corsOrigins,
     masterKey: blank('MASTER_KEY'),
   };
 }
 
 /**
- * `API_KEYS`: a JSON object key → roles, e.g. `{"k-ingest":["ingest"]}`; a value may also be
+ * `API_KEYS`: a JSON object key → roles, e.g. `{"kc-ingest-0123456789abcdef":["ingest"]}` (keys ≥ 24 characters,
+ * or `"sha256:<hex>"`); a value may also be
  * `{ "name": "crm-sync", "roles": [...] }` to give the key a name (recorded as the recorder of events it sends).
  * Unnamed keys are named `key-<first 8 hex of their SHA-256>` so the secret itself is never recorded.
  */
@@ -111,8 +165,9 @@ export function parseApiKeys(json: string): ApiKeySpec[] {
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) {
       throw new ConfigError('API_KEYS', `roles of a key must be a non-empty array of ${ROLES.join(', ')}`);
     }
-    if (key.length < 8) throw new ConfigError('API_KEYS', 'every key must be at least 8 characters long');
     const name = named && typeof named.name === 'string' && named.name ? named.name : `key-${sha256Prefix(key)}`;
+    const problem = apiKeyProblem({ key, name });
+    if (problem) throw new ConfigError('API_KEYS', problem);
     const accountManager = named?.accountManager;
     if (accountManager !== undefined && (typeof accountManager !== 'string' || accountManager.trim() === '')) {
       throw new ConfigError('API_KEYS', 'accountManager of a key must be a non-empty employeeId');
@@ -123,6 +178,7 @@ export function parseApiKeys(json: string): ApiKeySpec[] {
   return specs;
 }
 
-function sha256Prefix(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+/** The same name whether a key is configured in plaintext or as its `sha256:` entry. */
+function sha256Prefix(key: string): string {
+  return (sha256EntryHex(key) ?? createHash('sha256').update(key).digest('hex')).slice(0, 8);
 }

@@ -24,6 +24,11 @@ class ProbeController {
     return body;
   }
 
+  @Post('bulk')
+  bulk(@Body() body: ProbeDto): ProbeDto {
+    return body;
+  }
+
   @Get('boom')
   boom(): never {
     throw new Error('connect ECONNREFUSED 10.0.0.7:5432 (user secret)');
@@ -59,7 +64,12 @@ describe('configureHttpApp and HealthModule', () => {
     const moduleRef = await Test.createTestingModule({ imports: [Root] }).compile();
     // Nest's default body parser left on: configureHttpApp's parser (with the limit) must win anyway.
     app = moduleRef.createNestApplication({ logger: false });
-    configureHttpApp(app, { title: 'probe', bodyLimit: '1kb' });
+    configureHttpApp(app, {
+      title: 'probe',
+      bodyLimit: '1kb',
+      routeBodyLimits: { 'POST /probe/bulk': '4kb' },
+      corsOrigins: ['https://crm.example.com'],
+    });
     await app.init();
   });
   afterAll(() => app.close());
@@ -88,6 +98,58 @@ describe('configureHttpApp and HealthModule', () => {
   it('answers a body over the limit with 413 payload-too-large', async () => {
     const res = await http().post('/probe').send({ score: 1, at: 'x'.repeat(2000) }).expect(413);
     expect(res.body).toEqual({ error: 'payload-too-large', message: 'the request body exceeds the limit of 1kb' });
+  });
+
+  it('takes a larger body on a route with its own limit, and no more than that', async () => {
+    await http().post('/probe/bulk').send({ score: 1, at: '2026-03-01T10:00:00Z', pad: 'x'.repeat(2000) }).expect(400);
+    const res = await http().post('/probe/bulk').send({ score: 1, at: 'x'.repeat(5000) }).expect(413);
+    expect(res.body.message).toBe('the request body exceeds the limit of 4kb');
+  });
+
+  it('answers a body that is not JSON with 415 unsupported-media-type naming application/json', async () => {
+    for (const [type, body] of [
+      ['application/x-www-form-urlencoded', 'score=1'],
+      ['text/plain', '{"score":1}'],
+    ]) {
+      const res = await http().post('/probe').set('Content-Type', type).send(body).expect(415);
+      expect(res.body).toEqual({
+        error: 'unsupported-media-type',
+        message: expect.stringContaining('send "Content-Type: application/json"'),
+      });
+    }
+    // No Content-Type at all, with a body.
+    const raw = await http().post('/probe').set('Content-Type', '').send(Buffer.from('{"score":1}')).expect(415);
+    expect(raw.body.message).toContain('application/json');
+    // JSON with a charset and the +json family are JSON.
+    await http().post('/probe').set('Content-Type', 'application/json; charset=utf-8').send('{"score":1,"at":"2026-03-01T10:00:00Z"}').expect(201);
+  });
+
+  it('sends security headers on every response and a CSP that forbids framing and foreign sources', async () => {
+    for (const path of ['/health/live', '/nowhere']) {
+      const res = await http().get(path);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    }
+    const docs = await http().get('/docs/').expect(200);
+    expect(docs.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self';");
+  });
+
+  it('allows CORS only for the configured origins', async () => {
+    const allowed = await http().options('/probe').set('Origin', 'https://crm.example.com').set('Access-Control-Request-Method', 'POST');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://crm.example.com');
+    const other = await http().get('/health/live').set('Origin', 'https://evil.example.net').expect(200);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('limits how long the server waits for headers and bodies', () => {
+    const server = app.getHttpServer();
+    expect(server.headersTimeout).toBeGreaterThan(0);
+    expect(server.requestTimeout).toBeGreaterThan(0);
+    expect(server.headersTimeout).toBeLessThanOrEqual(server.requestTimeout);
   });
 
   it('maps domain errors through the one filter', async () => {

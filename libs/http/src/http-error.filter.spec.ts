@@ -72,3 +72,14 @@ describe('toErrorResponse', () => {
     });
   });
 });
+
+describe('statement timeout', () => {
+  it('maps PostgreSQL 57014 from statement_timeout to 503 query-timeout, raw or wrapped by TypeORM', () => {
+    const pgError = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    const expected = { status: 503, body: { error: 'query-timeout', message: expect.stringContaining('QUERY_TIMEOUT_MS') } };
+    expect(toErrorResponse(pgError)).toEqual(expected);
+    expect(toErrorResponse(Object.assign(new Error('query failed'), { driverError: pgError }))).toEqual(expected);
+    // A cancel for another reason is not a timeout: the filter leaves it to the 500 path.
+    expect(toErrorResponse(Object.assign(new Error('canceling statement due to user request'), { code: '57014' }))).toBeNull();
+  });
+});

@@ -65,6 +65,15 @@ export function toErrorResponse(exception: unknown): ErrorResponse | null {
     };
   }
   if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isStatementTimeout(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: {
+        error: 'query-timeout',
+        message: 'the query ran longer than the statement timeout (QUERY_TIMEOUT_MS) and was cancelled; narrow the request or retry later',
+      },
+    };
+  }
   const exposed = exposedHttpError(exception);
   if (exposed) return exposed;
   return null;
@@ -82,6 +91,13 @@ function fromHttpException(exception: HttpException): ErrorResponse {
     return { status, body: { error: errorCodeForStatus(status), message: text } };
   }
   return { status, body: { error: errorCodeForStatus(status), message: typeof response === 'string' ? response : exception.message } };
+}
+
+/** PostgreSQL's `query_canceled` (57014) raised by `statement_timeout`, directly from pg or wrapped by TypeORM. */
+function isStatementTimeout(exception: unknown): boolean {
+  const e = exception as { code?: unknown; message?: unknown; driverError?: { code?: unknown; message?: unknown } } | null;
+  const pgError = e?.driverError ?? e;
+  return pgError?.code === '57014' && /statement timeout/.test(String(pgError.message));
 }
 
 /** Errors of the `http-errors` kind (Express middleware) that are meant for the client (`expose`). */

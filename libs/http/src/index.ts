@@ -1,4 +1,6 @@
 export * from './configure-http-app';
+export { bodyParserError, DEFAULT_BODY_LIMIT, DEFAULT_ROUTE_BODY_LIMITS } from './request-body';
+export { DEFAULT_SERVER_TIMEOUTS, type ServerTimeouts } from './server-timeouts';
 export * from './error-body.dto';
 export * from './http-error.filter';
 export * from './validation';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createPool } from './pool';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { POSTGRES_PASSWORD_FILE, startEmbeddedPostgres } from './embedded-postgres';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -58,3 +58,69 @@ describe('embedded PostgreSQL', () => {
     }
   });
 });
+
+describe('embedded PostgreSQL is locked down', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-embedded-auth-'));
+    fs.chmodSync(dataDir, 0o755);
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('accepts only scram-sha-256 password logins on 127.0.0.1, with the password in DATA_DIR (0600)', async () => {
+    const pg = await startEmbeddedPostgres({ dataDir, log: () => undefined });
+    try {
+      const passwordFile = path.join(dataDir, POSTGRES_PASSWORD_FILE);
+      expect(fs.statSync(passwordFile).mode & 0o777).toBe(0o600);
+      const password = fs.readFileSync(passwordFile, 'utf8').trim();
+      expect(password.length).toBeGreaterThanOrEqual(24);
+      expect(new URL(pg.url).password).toBe(password);
+
+      const pool = createPool(pg.url, { max: 1 });
+      const { rows } = await pool.query("SELECT current_setting('listen_addresses') AS listen, current_setting('password_encryption') AS enc");
+      expect(rows).toEqual([{ listen: '127.0.0.1', enc: 'scram-sha-256' }]);
+      const rules = await pool.query('SELECT type, address, auth_method FROM pg_hba_file_rules');
+      expect(rules.rows).toEqual([{ type: 'host', address: '127.0.0.1', auth_method: 'scram-sha-256' }]);
+      const stored = await pool.query("SELECT rolpassword FROM pg_authid WHERE rolname = current_user");
+      expect(stored.rows[0].rolpassword).toMatch(/^SCRAM-SHA-256\$/);
+      await pool.end();
+
+      for (const url of [withPassword(pg.url, ''), withPassword(pg.url, 'wrong-password-0123456789')]) {
+        const bad = createPool(url, { max: 1 });
+        await expect(bad.query('SELECT 1')).rejects.toThrow(/password/);
+        await bad.end();
+      }
+    } finally {
+      await pg.stop();
+    }
+  });
+
+  it('locks down a cluster initialised without a password and keeps its data', async () => {
+    const first = await startEmbeddedPostgres({ dataDir, log: () => undefined });
+    const pool = createPool(first.url, { max: 1 });
+    await pool.query("CREATE TABLE kept AS SELECT 'still here'::text AS v");
+    await pool.end();
+    await first.stop();
+    // An older install: trust authentication and no password file.
+    fs.writeFileSync(path.join(first.clusterDir, 'pg_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
+    fs.rmSync(path.join(dataDir, POSTGRES_PASSWORD_FILE));
+
+    const second = await startEmbeddedPostgres({ dataDir, log: () => undefined });
+    try {
+      const again = createPool(second.url, { max: 1 });
+      expect((await again.query('SELECT v FROM kept')).rows).toEqual([{ v: 'still here' }]);
+      await again.end();
+      const anonymous = createPool(withPassword(second.url, ''), { max: 1 });
+      await expect(anonymous.query('SELECT 1')).rejects.toThrow(/password/);
+      await anonymous.end();
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+function withPassword(url: string, password: string): string {
+  const u = new URL(url);
+  u.password = password;
+  return u.toString();
+}

@@ -6,6 +6,8 @@
  * - That user can neither execute binaries nor enter a data folder below a directory it cannot traverse (`/root`).
  *   Then the binaries are copied once into a shared cache it can reach, and the cluster lives in a folder it can
  *   reach, with a symlink from DATA_DIR pointing to it. The log always says where the cluster lives.
+ * Locked down: it listens on 127.0.0.1 only (no Unix socket) and accepts only scram-sha-256 password logins; the
+ * superuser's password is generated into `<dataDir>/postgres.password` (mode 0600) and set on every start.
  */
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -33,6 +35,10 @@ export type RunningPostgres = {
 };
 
 const SUPERUSER = 'klantcentraal';
+/** The superuser's password, in DATA_DIR (mode 0600). */
+export const POSTGRES_PASSWORD_FILE = 'postgres.password';
+/** The only way in: password (scram-sha-256) over TCP from 127.0.0.1. */
+const PG_HBA = '# Written by Klantcentraal at every start: password (scram-sha-256) logins from 127.0.0.1 only.\nhost all all 127.0.0.1/32 scram-sha-256\n';
 const PG_USER = 'postgres';
 
 type Binaries = { initdb: string; postgres: string; pg_ctl: string; version: string };
@@ -184,6 +190,46 @@ function stopStaleServer(bins: Binaries, clusterDir: string, ids: { uid: number;
   spawnSync(bins.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '30'], { ...(ids ?? {}), env });
 }
 
+/** The superuser's password from `<dataDir>/postgres.password`, generated (mode 0600) when missing. */
+function superuserPassword(dataDir: string): string {
+  const file = path.join(dataDir, POSTGRES_PASSWORD_FILE);
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing) {
+      fs.chmodSync(file, 0o600);
+      return existing;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const password = randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600); // the umask could only have narrowed it, but be explicit
+  return password;
+}
+
+/**
+ * Sets the superuser's password (single-user mode, before the server listens: no window with a weaker setup) and
+ * replaces pg_hba.conf so that only password logins from 127.0.0.1 are accepted. Done on every start, so a cluster
+ * initialised by an older version (trust) is locked down too, and a lost password file is simply regenerated.
+ */
+function lockDown(bins: Binaries, clusterDir: string, ids: { uid: number; gid: number } | null, env: NodeJS.ProcessEnv, password: string) {
+  const literal = `'${password.replace(/'/g, "''")}'`;
+  const result = spawnSync(bins.postgres, ['--single', '-D', clusterDir, '-c', 'password_encryption=scram-sha-256', 'postgres'], {
+    ...(ids ?? {}),
+    env,
+    input: `ALTER ROLE "${SUPERUSER}" WITH PASSWORD ${literal};\n`,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0 || /ERROR/.test(result.stderr ?? '')) {
+    const reason = String(result.stderr || result.error).split(password).join('***');
+    throw new Error(`could not set the PostgreSQL password in ${clusterDir}: ${reason}`);
+  }
+  const hba = path.join(clusterDir, 'pg_hba.conf');
+  fs.writeFileSync(hba, PG_HBA, { mode: 0o600 });
+  if (ids) fs.chownSync(hba, ids.uid, ids.gid);
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? ((m: string) => console.log(`[postgres] ${m}`));
   const dataDir = path.resolve(options.dataDir);
@@ -200,9 +246,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stopStaleServer(bins, clusterDir, ids, env, log);
   }
 
+  const password = superuserPassword(dataDir);
+  lockDown(bins, clusterDir, ids, env, password);
+
   const port = options.port ?? (await freePort());
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
+    password_encryption: 'scram-sha-256',
     port,
     unix_socket_directories: '',
     max_connections: 200,
@@ -235,5 +285,5 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       child.once('exit', () => resolve());
       child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
     }));
-  return { url: `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`, port, clusterDir, stop };
+  return { url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, port, clusterDir, stop };
 }

@@ -5,8 +5,18 @@ types.setTypeParser(types.builtins.INT8, (value: string) => Number(value));
 // NUMERIC holds money and shares; JSON numbers in responses, never strings (contract).
 types.setTypeParser(types.builtins.NUMERIC, (value: string) => Number(value));
 
-export function createPool(connectionString: string, config: Omit<PoolConfig, 'connectionString'> = {}): Pool {
-  const pool = new Pool({ connectionString, max: 20, ...config });
+export type PoolOptions = Omit<PoolConfig, 'connectionString'> & {
+  /** Cancels any statement running longer (PostgreSQL `statement_timeout`); default none. */
+  statementTimeoutMs?: number;
+};
+
+export function createPool(connectionString: string, { statementTimeoutMs, ...config }: PoolOptions = {}): Pool {
+  const pool = new Pool({
+    connectionString,
+    max: 20,
+    ...(statementTimeoutMs !== undefined && { statement_timeout: statementTimeoutMs }),
+    ...config,
+  });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', (err) => console.error(`[postgres] idle client error: ${err.message}`));
   return pool;

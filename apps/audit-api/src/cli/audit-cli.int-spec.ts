@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { runMigrations } from '@klantcentraal/postgres';
+import { PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner } from '@klantcentraal/projections';
 import { ALL_PROJECTIONS, READ_MODEL_MIGRATIONS } from '@klantcentraal/read-models';
@@ -21,7 +22,7 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 
 beforeAll(async () => {
   db = await createTestDatabase('kc_audit_cli');
-  const migrations = [...EVENT_STORE_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS];
+  const migrations = [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS, ...MESSAGING_MIGRATIONS, ...WAREHOUSE_MIGRATIONS];
   await runMigrations(db.url, migrations);
   store = new PostgresEventStore(db.pool);
   await loadDemoData(store, generateDemoData({ customers: 12, seed: 11 }));
@@ -138,7 +139,7 @@ describe('database resolution', () => {
     try {
       const missing = await cli(['verify'], { DATA_DIR: dir });
       expect(missing.code).toBe(2);
-      expect(missing.err).toMatch(/no database: DATABASE_URL is not set and .*postgres\.url does not exist/);
+      expect(missing.err).toMatch(/no database: DATABASE_URL is not set and .*postgres\.url does not exist \(DATA_DIR=/);
       fs.writeFileSync(path.join(dir, 'postgres.url'), `${db.url}\n`);
       const viaFile = await cli(['verify'], { DATA_DIR: dir });
       expect(viaFile.code).toBe(0);

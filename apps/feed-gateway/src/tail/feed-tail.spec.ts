@@ -14,7 +14,7 @@ describe('npm run feed: arguments and key', () => {
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(
       path.join(dataDir, 'dev-api-keys.json'),
-      JSON.stringify({ 'kc_ingest_x': { name: 'dev-ingest', roles: ['ingest'] }, 'kc_sales_y': { name: 'dev-sales', roles: ['sales'] } }),
+      JSON.stringify({ 'kc_ingest_x0123456789abcdefgh': { name: 'dev-ingest', roles: ['ingest'] }, 'kc_sales_y0123456789abcdefghi': { name: 'dev-sales', roles: ['sales'] } }),
     );
   };
 
@@ -30,11 +30,11 @@ describe('npm run feed: arguments and key', () => {
 
   it('finds the key in --key, else KLANTCENTRAAL_KEY, else the sales key of <DATA_DIR or .data>/dev-api-keys.json', () => {
     writeKeys(path.join(dir, '.data'));
-    expect(parseTailArgs([], {}, dir)).toMatchObject({ key: 'kc_sales_y', url: 'http://localhost:3000' });
+    expect(parseTailArgs([], {}, dir)).toMatchObject({ key: 'kc_sales_y0123456789abcdefghi', url: 'http://localhost:3000' });
     expect(parseTailArgs([], { KLANTCENTRAAL_KEY: 'from-env', PORT: '4000' }, dir)).toMatchObject({ key: 'from-env', url: 'http://localhost:4000' });
     writeKeys(path.join(dir, 'elsewhere'));
-    expect(devSalesKey(path.join(dir, 'elsewhere'))).toBe('kc_sales_y');
-    expect(parseTailArgs([], { DATA_DIR: 'elsewhere' }, dir).key).toBe('kc_sales_y');
+    expect(devSalesKey(path.join(dir, 'elsewhere'))).toBe('kc_sales_y0123456789abcdefghi');
+    expect(parseTailArgs([], { DATA_DIR: 'elsewhere' }, dir).key).toBe('kc_sales_y0123456789abcdefghi');
   });
 
   it('explains what is missing', () => {

@@ -21,10 +21,10 @@ import { FeedGatewayModule } from '../feed-gateway.module';
 import { openSse, type SseItem, type SseMessage } from '../tail/sse-reader';
 
 export const KEYS: ApiKeySpec[] = [
-  { key: 'k-ingest-feed-0123456789', name: 'crm-sync', roles: ['ingest'] },
-  { key: 'k-sales-feed-0123456789', name: 'sales-desk', roles: ['sales'] },
-  { key: 'k-analyst-feed-0123456789', name: 'analyst', roles: ['analyst'] },
-  { key: 'k-admin-feed-0123456789', name: 'admin', roles: ['admin'] },
+  { key: 'k-ingest-feed-0123456789-abcdef', name: 'crm-sync', roles: ['ingest'] },
+  { key: 'k-sales-feed-0123456789-abcdef', name: 'sales-desk', roles: ['sales'] },
+  { key: 'k-analyst-feed-0123456789-abcdef', name: 'analyst', roles: ['analyst'] },
+  { key: 'k-admin-feed-0123456789-abcdef', name: 'admin', roles: ['admin'] },
 ];
 export const keyOf = (role: string) => KEYS.find((k) => k.roles.includes(role as never))!.key;
 

@@ -11,6 +11,7 @@ import {
   IsString,
   IsUUID,
   Matches,
+  MaxLength,
   ValidateBy,
   ValidateIf,
   ValidateNested,
@@ -26,16 +27,17 @@ import {
   type Department,
 } from '@klantcentraal/domain';
 import type { ExpectedRevision } from '@klantcentraal/event-store';
-import { EVENT_DATA_CLASSES } from './event-data.dto';
+import { EVENT_DATA_CLASSES, LIMITS } from './event-data.dto';
 
 export const MAX_EVENTS_PER_CUSTOMER_REQUEST = 1000;
 
 export const CUSTOMER_ID_MESSAGE = { message: `must match ${CUSTOMER_ID_PATTERN.source} (1–64 letters, digits, _ or -)` };
 
 export class RecordedByDto {
-  @ApiProperty({ example: 'u-17' })
+  @ApiProperty({ example: 'u-17', maxLength: LIMITS.id })
   @IsString()
   @IsNotEmpty()
+  @MaxLength(LIMITS.id, { message: `must be at most ${LIMITS.id} characters long` })
   userId: string;
 
   @ApiPropertyOptional({ enum: DEPARTMENTS })

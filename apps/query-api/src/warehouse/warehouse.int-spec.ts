@@ -18,10 +18,10 @@ import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } fr
 import { QueryApiModule } from '../query-api.module';
 
 const KEYS: ApiKeySpec[] = [
-  { key: 'k-analyst-0123456789', name: 'analyst', roles: ['analyst'] },
-  { key: 'k-admin-0123456789', name: 'admin', roles: ['admin'] },
-  { key: 'k-sales-0123456789', name: 'sales', roles: ['sales'] },
-  { key: 'k-ingest-0123456789', name: 'ingest', roles: ['ingest'] },
+  { key: 'k-analyst-0123456789-abcdef', name: 'analyst', roles: ['analyst'] },
+  { key: 'k-admin-0123456789-abcdef', name: 'admin', roles: ['admin'] },
+  { key: 'k-sales-0123456789-abcdef', name: 'sales', roles: ['sales'] },
+  { key: 'k-ingest-0123456789-abcdef', name: 'ingest', roles: ['ingest'] },
 ];
 const bearer = (role: string) => `Bearer ${KEYS.find((k) => k.roles.includes(role as never))!.key}`;
 

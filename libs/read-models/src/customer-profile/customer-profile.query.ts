@@ -1,4 +1,5 @@
 import {
+  CUSTOMER_ID_PATTERN,
   viewCustomerProfile,
   type CompanySize,
   type CustomerDefinition,
@@ -57,7 +58,8 @@ export const encodeSegmentCursor = (customerId: string): string => Buffer.from(c
 export function decodeSegmentCursor(cursor: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError();
   const customerId = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (customerId.length === 0 || encodeSegmentCursor(customerId) !== cursor) throw new InvalidCursorError();
+  // Only a customer id round-trips: crafted bytes (NUL, broken UTF-8) never reach a query.
+  if (!CUSTOMER_ID_PATTERN.test(customerId) || encodeSegmentCursor(customerId) !== cursor) throw new InvalidCursorError();
   return customerId;
 }
 

@@ -34,6 +34,11 @@ export type WarehouseReaderOptions = Readonly<{
   password?: string | null;
   /** Where a generated password is kept when none is given. */
   dataDir?: string;
+  /**
+   * The role that creates the warehouse tables (migrations, rebuilds), when it is not the connecting one: tables it
+   * creates later are readable by the reader too. Default: the connecting user.
+   */
+  tablesOwner?: string;
 }>;
 
 export type WarehouseReader = Readonly<{
@@ -100,7 +105,7 @@ export async function ensureWarehouseReader(options: WarehouseReaderOptions): Pr
       await exec('GRANT USAGE ON SCHEMA %I TO %I', WAREHOUSE_SCHEMA, role);
       await exec('REVOKE CREATE ON SCHEMA %I FROM %I', WAREHOUSE_SCHEMA, role);
       await exec('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I', WAREHOUSE_SCHEMA, role);
-      await exec('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT SELECT ON TABLES TO %I', owner, WAREHOUSE_SCHEMA, role);
+      await exec('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT SELECT ON TABLES TO %I', options.tablesOwner ?? owner, WAREHOUSE_SCHEMA, role);
       await exec('REVOKE CREATE ON SCHEMA public FROM %I', role);
       const { rows: present } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])', [
         OTHER_SCHEMAS,
