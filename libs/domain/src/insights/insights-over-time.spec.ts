@@ -1,4 +1,4 @@
-import { type StoredCustomerEvent, evolveCustomerProfile, HOUR, deepFreeze, plus, INSIGHT_TYPES, deriveInsights, dueInsights, insightEvaluationInstant, nextDueAt, type Insight, definition, T0, at, GAP, DEPART, customer, fold, given, type Step, project, brief, ofType, only } from './testing/insights.fixture';
+import { type StoredCustomerEvent, evolveCustomerProfile, HOUR, deepFreeze, plus, INSIGHT_TYPES, deriveInsights, dueInsights, insightEvaluationInstant, nextDueAt, type Insight, definition, T0, at, GAP, DEPART, customer, fold, given, type Step, project, brief, ofType } from './testing/insights.fixture';
 
 describe('insight rules', () => {
   describe('departure by inactivity', () => {

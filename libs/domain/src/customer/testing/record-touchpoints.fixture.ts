@@ -6,7 +6,6 @@ import {
   evolveStreamState,
   foldStreamState,
   initialStreamState,
-  isPromiseOpen,
   isQuoteOpen,
 } from '../customer-stream.state';
 import { CUSTOMER_STREAM_RULES, decideRecordTouchpoints, type RecordTouchpoints } from '../record-touchpoints.decider';
