@@ -34,7 +34,7 @@ import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
 import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
 import { ProjectionRunner, registerProjectionMetrics } from '@klantcentraal/projections';
 import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
-import { createPool, ensureAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
+import { createPool, ensureAppRole, ensureDatabase, runMigrations, superviseEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
   url: string;
@@ -54,6 +54,11 @@ const DEMO_CUSTOMER_ID = 'c-00001';
 export type StartOptions = Readonly<{
   /** Log only warnings and errors (benchmarks, tests). */
   quiet?: boolean;
+  /**
+   * The embedded PostgreSQL could not be kept running (supervised: restarted after a crash, given up after repeated
+   * failures). Default: log it and exit the process with status 1.
+   */
+  onFatal?: (error: Error) => void;
 }>;
 
 export async function startPlatform(config: PlatformConfig, options: StartOptions = {}): Promise<RunningPlatform> {
@@ -74,7 +79,13 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   });
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups);
+    const onFatal =
+      options.onFatal ??
+      ((error: Error) => {
+        logger.error(error.message);
+        process.exit(1);
+      });
+    const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups, onFatal);
     const applied = await runMigrations(databaseUrl, [
       ...EVENT_STORE_MIGRATIONS,
       ...PRIVACY_MIGRATIONS,
@@ -231,9 +242,14 @@ async function database(
   config: PlatformConfig,
   logger: Logger,
   cleanups: (() => Promise<unknown>)[],
+  onFatal: (error: Error) => void,
 ): Promise<{ url: string; adminUrl: string }> {
   if (config.databaseUrl) return { url: config.databaseUrl, adminUrl: config.databaseUrl };
-  const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (m) => logger.log(`[postgres] ${m}`) });
+  const pg = await superviseEmbeddedPostgres({
+    dataDir: config.dataDir,
+    log: (m) => logger.log(`[postgres] ${m}`),
+    onGiveUp: onFatal,
+  });
   cleanups.push(() => pg.stop());
   await ensureDatabase(pg.url, DATABASE_NAME);
   const adminUrl = withDatabase(pg.url, DATABASE_NAME);
