@@ -48,6 +48,9 @@ export type RunningPlatform = {
 };
 
 const DATABASE_NAME = 'klantcentraal';
+
+/** Every migration of the all-in-one platform (also run by restore, which loads into the same schema). */
+export const PLATFORM_MIGRATIONS = [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS];
 /** The first customer of the demo data set (prefix `c-`). */
 const DEMO_CUSTOMER_ID = 'c-00001';
 
@@ -86,12 +89,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
         process.exit(1);
       });
     const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups, onFatal);
-    const applied = await runMigrations(databaseUrl, [
-      ...EVENT_STORE_MIGRATIONS,
-      ...PRIVACY_MIGRATIONS,
-      ...PROJECTOR_MIGRATIONS,
-      ...WAREHOUSE_MIGRATIONS,
-    ]);
+    const applied = await runMigrations(databaseUrl, PLATFORM_MIGRATIONS);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
     // Background work (projections, rebuilds, timers, relay) may run long statements: no statement timeout here.
@@ -238,7 +236,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
  * The platform's database: DATABASE_URL as given, or a database on an embedded cluster under DATA_DIR, worked on as
  * the non-superuser role that owns it (`url`); `adminUrl` is the privileged connection for creating roles.
  */
-async function database(
+export async function database(
   config: PlatformConfig,
   logger: Logger,
   cleanups: (() => Promise<unknown>)[],
