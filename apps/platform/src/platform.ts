@@ -15,6 +15,7 @@ import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { createPrivacy, EncryptingEventStore, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
+import { PrivacyApiModule } from '@klantcentraal/privacy-api';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
 import { KafkaInsightPublisher, OutboxRelay, outboxBacklog } from '@klantcentraal/messaging';
@@ -206,6 +207,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
             },
           }),
           AuditApiModule.register({ eventStore: apiEventStore, pool: apiPool }),
+          PrivacyApiModule.register({ pool: apiPool, eventStore: apiEventStore, erasures: privacy.erasures }),
           FeedGatewayModule.register({ pool: apiPool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
