@@ -3,6 +3,7 @@
  * service on one HTTP origin, demo data on a first start. Also used by the end-to-end tests and benchmarks.
  */
 import * as fs from 'node:fs';
+import type { Server } from 'node:http';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -31,7 +32,7 @@ import {
 } from '@klantcentraal/observability';
 import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
-import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
+import { FeedGatewayModule, InsightFeed } from '@klantcentraal/feed-gateway';
 import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
 import { ProjectionRunner, registerProjectionMetrics } from '@klantcentraal/projections';
 import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
@@ -222,7 +223,15 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     });
     const consoleDir = await consoleAssets;
     if (consoleDir) serveConsole(app, consoleDir);
-    cleanups.push(() => app.close());
+    // Graceful stop (contract v1.2): not ready, SSE streams end (clients resume elsewhere with Last-Event-ID), no new
+    // connections, in-flight requests get up to 10 s; only then the services and the projectors (which commit the
+    // batch in hand) stop.
+    cleanups.push(async () => {
+      app.get(Readiness).markNotReady();
+      app.get(InsightFeed).closeConnections();
+      await drainHttp(app.getHttpServer() as Server, 10_000);
+      await app.close();
+    });
     await app.listen(config.port, config.host);
     app.get(Readiness).markReady();
     const address = app.getHttpServer().address() as { port: number };
@@ -232,6 +241,19 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     await stop();
     throw err;
   }
+}
+
+/** Stop accepting connections; resolve once in-flight requests are answered, or after `graceMs` cut what is left. */
+function drainHttp(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections(); // keep-alive connections with no request in flight
+  });
 }
 
 /**
