@@ -3,6 +3,7 @@ import * as readline from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Pool, PoolClient } from 'pg';
 import { verifyPostgresEventStore } from '@klantcentraal/event-store';
+import { withTransaction } from '@klantcentraal/postgres';
 import { applyLedger, type LedgerEntry } from '@klantcentraal/privacy';
 import { BACKUP_FORMAT, BACKUP_TABLES, BACKUP_VERSION, CONTENT_TABLES, type BackupHeader, type Progress } from './backup-format';
 
@@ -35,18 +36,7 @@ export async function restoreBackup(pool: Pool, from: string, ledger: readonly L
       );
     }
   }
-  const client = await pool.connect();
-  let header: BackupHeader;
-  try {
-    await client.query('BEGIN');
-    header = await loadRows(client, from, progress);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  const header = await withTransaction(pool, (client) => loadRows(client, from, progress));
 
   let keysDestroyed = 0;
   if (ledger && ledger.length > 0) {
