@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { appendBenchmark } from './append.bench';
 import { httpBulkBenchmark } from './http-bulk.bench';
 import { auditBenchmark } from './audit.bench';
+import { erasureBenchmark } from './erasure.bench';
 import { feedBenchmark } from './feed.bench';
 import { projectionsBenchmark } from './projections.bench';
 import { benchDatabase, type BenchDatabase } from './support';
@@ -42,10 +43,22 @@ const SIZES = {
   'warehouse-queries': 20,
   'feed-samples': 300,
   'feed-bulk-events': 50_000,
+  'erasure-customers': 9,
 };
 type Sizes = typeof SIZES;
 
 const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'erasure',
+    async run(sizes) {
+      const db = await benchDatabase('erasure');
+      try {
+        return { erasure: await erasureBenchmark({ databaseUrl: db.url, customers: sizes['erasure-customers'], eventsPerCustomer: 1000 }) };
+      } finally {
+        await db.stop();
+      }
+    },
+  },
   {
     name: 'append',
     async run(sizes) {
