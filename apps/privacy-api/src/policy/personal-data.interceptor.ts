@@ -36,7 +36,10 @@ export class PersonalDataInterceptor implements NestInterceptor {
     const scope = accountScope(principal);
     if (scope !== null && policy.scopedListFilter) {
       const asked = request.query['accountManager'];
-      if (asked !== undefined && asked !== scope) return of({ items: [], nextCursor: null });
+      if (asked !== undefined && asked !== scope) {
+        if (policy.stream) throw new NotFoundException({ error: 'not-found', message: `no feed for account manager ${String(asked)} under this key` });
+        return of({ items: [], nextCursor: null });
+      }
       Object.defineProperty(request, 'query', { value: { ...request.query, accountManager: scope }, configurable: true, enumerable: true, writable: true });
     }
     if (policy.stream) return next.handle();
