@@ -152,7 +152,7 @@ function* upTo(customers: Iterable<DemoCustomerHistory>, events: number): Genera
  * One customer with `count` events over ~3 years: registration, then a year-round mix of mails, visits, meetings,
  * quotes, purchases, complaints and NPS answers (every kind the profile folds), appended in batches of 500.
  */
-async function appendLongHistory(store: PostgresEventStore, customerId: string, count: number): Promise<{ from: number; to: number }> {
+export async function appendLongHistory(store: PostgresEventStore, customerId: string, count: number): Promise<{ from: number; to: number }> {
   const from = Date.UTC(2023, 0, 1);
   const step = Math.floor((3 * 365 * 86_400_000) / count);
   const events: EventToAppend[] = [];

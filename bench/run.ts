@@ -5,6 +5,7 @@
  *   npm run bench -- --only append,httpBulk      run some benchmarks (results merge into latest.json)
  *   npm run bench -- --scale 0.1                 scale every size (quick look); --scale 2 for bigger runs
  *   npm run bench -- --append-events 200000      override one size (see SIZES below)
+ *   npm run bench -- --out bench/results/x.json  write the figures there instead of latest.json
  *
  * BENCH_DATABASE_URL runs against an existing PostgreSQL instead of a fresh embedded one.
  */
@@ -13,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { appendBenchmark } from './append.bench';
 import { httpBulkBenchmark } from './http-bulk.bench';
+import { longStreamBenchmark } from './long-stream.bench';
 import { auditBenchmark } from './audit.bench';
 import { erasureBenchmark } from './erasure.bench';
 import { feedBenchmark } from './feed.bench';
@@ -44,6 +46,8 @@ const SIZES = {
   'feed-samples': 300,
   'feed-bulk-events': 50_000,
   'erasure-customers': 9,
+  'long-stream-events': 100_000,
+  'long-stream-as-of-queries': 5,
 };
 type Sizes = typeof SIZES;
 
@@ -130,6 +134,23 @@ const BENCHMARKS: Benchmark[] = [
     },
   },
   {
+    name: 'longStream',
+    async run(sizes, log) {
+      const db = await benchDatabase('long');
+      try {
+        return await longStreamBenchmark({
+          databaseUrl: db.url,
+          events: sizes['long-stream-events'],
+          asOfQueries: sizes['long-stream-as-of-queries'],
+          profileQueries: 300,
+          log,
+        });
+      } finally {
+        await db.stop();
+      }
+    },
+  },
+  {
     name: 'feed',
     async run(sizes, log) {
       const brokers = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
@@ -153,17 +174,19 @@ const BENCHMARKS: Benchmark[] = [
   },
 ];
 
-function parseArgs(argv: string[]): { only: string[] | null; sizes: Sizes } {
+function parseArgs(argv: string[]): { only: string[] | null; sizes: Sizes; out: string | null } {
   const sizes = { ...SIZES };
   let only: string[] | null = null;
+  let out: string | null = null;
   let scale = 1;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--only') only = value.split(',');
     else if (flag === '--scale') scale = Number(value);
+    else if (flag === '--out') out = value;
     else if (flag.startsWith('--') && flag.slice(2) in sizes) sizes[flag.slice(2) as keyof Sizes] = Number(value);
-    else throw new Error(`unknown flag ${flag}; flags: --only, --scale, ${Object.keys(SIZES).map((k) => `--${k}`).join(', ')}`);
+    else throw new Error(`unknown flag ${flag}; flags: --only, --scale, --out, ${Object.keys(SIZES).map((k) => `--${k}`).join(', ')}`);
     i++;
   }
   if (!(scale > 0)) throw new Error('--scale must be a positive number');
@@ -173,7 +196,7 @@ function parseArgs(argv: string[]): { only: string[] | null; sizes: Sizes } {
   }
   const known = BENCHMARKS.map((b) => b.name);
   for (const name of only ?? []) if (!known.includes(name)) throw new Error(`unknown benchmark ${name}; known: ${known.join(', ')}`);
-  return { only, sizes };
+  return { only, sizes, out };
 }
 
 function printTable(figures: Figures) {
@@ -188,8 +211,8 @@ function printTable(figures: Figures) {
 }
 
 async function main() {
-  const { only, sizes } = parseArgs(process.argv.slice(2));
-  const resultsFile = path.join(__dirname, 'results', 'latest.json');
+  const { only, sizes, out } = parseArgs(process.argv.slice(2));
+  const resultsFile = out === null ? path.join(__dirname, 'results', 'latest.json') : path.resolve(out);
   const previous: Figures = fs.existsSync(resultsFile) && only ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : {};
   const figures: Figures = {};
   const kafka = process.env.KAFKA_BROKERS;

@@ -4,6 +4,7 @@ export * from './customer/customer-stream.state';
 export * from './customer/record-touchpoints.decider';
 export * from './read-models/customer-definition';
 export * from './read-models/customer-profile.read-model';
+export * from './read-models/customer-profile.ready';
 export * from './read-models/nps.read-model';
 export * from './read-models/complaints.read-model';
 export * from './read-models/funnel.read-model';

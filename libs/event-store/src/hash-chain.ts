@@ -72,9 +72,12 @@ export function envelopeFragmentsFromJson(
     head: `{"data":${dataJson},"eventId":${JSON.stringify(e.eventId)},"globalPosition":`,
     middle: `,"metadata":${metadataJson},"recordedAt":"`,
     streamPart: streamFragment(e.stream),
-    tail: `,"type":${JSON.stringify(e.type)}}`,
+    tail: envelopeTail(e.type),
   };
 }
+
+/** The part after streamRevision. */
+export const envelopeTail = (type: string): string => `,"type":${JSON.stringify(type)}}`;
 
 /** The part between recordedAt and streamRevision; the same for every event of a stream. */
 export const streamFragment = (stream: string): string => `","stream":${JSON.stringify(stream)},"streamRevision":`;

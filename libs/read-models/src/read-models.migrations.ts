@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DEFAULT_CUSTOMER_DEFINITION } from '@klantcentraal/domain';
+import { CustomerProfileReady1767830400000 } from './customer-profile/customer-profile-ready.migrations';
 import { InsightWatchSchema1767744000000 } from './insights/insight-watch.migrations';
 
 /**
@@ -219,4 +220,4 @@ const COMMENTS = [
 ];
 
 /** The read models' migrations, in order; pass them to `runMigrations` with the other libs' migrations. */
-export const READ_MODEL_MIGRATIONS = [ReadModelsSchema1767312000000, InsightWatchSchema1767744000000] as const;
+export const READ_MODEL_MIGRATIONS = [ReadModelsSchema1767312000000, InsightWatchSchema1767744000000, CustomerProfileReady1767830400000] as const;

@@ -1,7 +1,7 @@
 import {
   CUSTOMER_EVENT_TYPES,
   customerIdFromStream,
-  evolveCustomerProfile,
+  foldCustomerProfile,
   type CustomerProfileState,
   type StoredCustomerStreamEvent,
   PERSONAL_DATA_ERASED,
@@ -40,7 +40,7 @@ export type WarehouseProjectionOptions = Readonly<{
  *
  * Per batch (set-based; a constant number of statements, never one per event):
  * 1. load the touched customers' fold states (`customer_state`) and their stored versions (`dim_customer`);
- * 2. fold the batch with `evolveCustomerProfile`; for customers whose lifecycle, loyalty or master-data facts changed,
+ * 2. fold the batch with `foldCustomerProfile`; for customers whose lifecycle, loyalty or master-data facts changed,
  *    derive the versions again from the whole state (`customerVersions`) — so the order events were recorded in does
  *    not matter — and write only the rows that differ;
  * 3. insert the batch's facts with the key of the version valid at their `occurredAt`;
@@ -92,10 +92,9 @@ export class WarehouseProjection implements Projection {
     for (const [customerId, customerEvents] of byCustomer) {
       const previous = states.get(customerId);
       const before = previous?.state ?? null;
-      let state = before;
-      for (const event of customerEvents) state = evolveCustomerProfile(state, event, definition);
-      if (state === null || state === before) continue; // only redeliveries
-      const after = slimState(state, before);
+      const folded = foldCustomerProfile(before, customerEvents, definition);
+      if (folded === null || folded === before) continue; // only redeliveries
+      const after = slimState(folded, before);
       changedStates.push({ customerId, state: after });
       if (dimensionFactsChanged(before, after) || previous?.definitionVersion !== definition.version) {
         nextVersions.set(customerId, toStoredVersions(customerId, customerVersions(after, definition), definition.version));

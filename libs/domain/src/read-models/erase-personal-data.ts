@@ -1,6 +1,6 @@
 import type { StoredEnvelope } from '../events';
 import type { PersonalDataErased } from '../privacy/personal-data';
-import { emptyCustomerProfileState, type CustomerProfileState } from './customer-profile.read-model';
+import { emptyCustomerProfileState, type CustomerProfileState } from './customer-profile.state';
 
 /**
  * The profile fold's answer to `PersonalDataErased`: every personal value of the erased subject held in the state

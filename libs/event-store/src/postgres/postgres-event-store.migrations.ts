@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { computeEventHash, GENESIS_HASH } from '../hash-chain';
+import { EventStoreAppendFunction1767916800000 } from './postgres-append.migrations';
 import { EVENT_COLUMNS, toRecorded, type EventRow } from './postgres-event-store';
 
 /**
@@ -206,4 +207,4 @@ async function hashExistingEvents(q: QueryRunner): Promise<void> {
 }
 
 /** The event store's migrations, in order; pass them to `runMigrations` with the other libs' migrations. */
-export const EVENT_STORE_MIGRATIONS = [EventStoreSchema1767225600000, EventStoreHashChain1767571200000] as const;
+export const EVENT_STORE_MIGRATIONS = [EventStoreSchema1767225600000, EventStoreHashChain1767571200000, EventStoreAppendFunction1767916800000] as const;

@@ -18,11 +18,13 @@
  * to one UPDATE, one multi-row INSERT and the commit.
  *
  * HASH CHAIN (hash-chain.ts): each event's `hash` covers its globalPosition and recordedAt, which exist only inside
- * that statement, so the statement computes the hashes itself. The client sends each event's canonical envelope JSON
- * cut into fragments around those values (`envelopeFragments`); after taking the positions the statement calls
- * `event_store.chain_hashes` once, which splices in position, time and revision, chains each stream's events in
- * revision order (sha256 of previous hash ‖ envelope) starting from `streams.last_hash`, and stores each stream's new
- * last hash there. The hashing is the only extra work inside the lock: about 3 µs per event.
+ * that statement, so the statement computes the hashes itself. The client sends each event's data and metadata as
+ * canonical JSON text once; the statement builds the canonical envelope's fragments around that same text
+ * (`envelopeFragments`) and, after taking the positions, calls `event_store.chain_hashes` once, which splices in
+ * position, time and revision, chains each stream's events in revision order (sha256 of previous hash ‖ envelope)
+ * starting from `streams.last_hash`, and stores each stream's new last hash there. The hashing is the only extra work
+ * inside the lock: about 3 µs per event. The statement is the function `event_store.append`
+ * (postgres-append.migrations.ts), whose plan is made once per connection.
  *
  * Pool ownership: a store built with `new PostgresEventStore(pool)` uses that pool and `close()` leaves it open (its
  * owner ends it); `PostgresEventStore.connect(url)` creates its own pool, which `close()` ends.
@@ -40,12 +42,13 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
-import { envelopeFragmentsFromJson, GENESIS_HASH, streamFragment } from '../hash-chain';
+import { envelopeTail, streamFragment } from '../hash-chain';
 import { canonicalJson, idempotencyHash } from '../idempotency';
+import { idempotentAnswer } from '../idempotent-retry';
 import { NotificationListener } from './notification-listener';
+import { EVENT_STORE_NOTIFY_CHANNEL, REQUIRE_ANY, REQUIRE_IMPOSSIBLE, REQUIRE_NO_STREAM } from './postgres-append.migrations';
 
-/** The LISTEN/NOTIFY channel; the payload is the last global position of the committed append. */
-export const EVENT_STORE_NOTIFY_CHANNEL = 'kc_events';
+export { EVENT_STORE_NOTIFY_CHANNEL };
 
 export type PostgresEventStoreOptions = Readonly<{
   /** Rows per query when paging through a stream (default 1000). */
@@ -65,77 +68,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = `global_position, stream, stream_revision, event_id, type, data, metadata, recorded_at,
   encode(hash, 'hex') AS hash, encode(previous_hash, 'hex') AS previous_hash`;
 
-/** Expectation codes per stream, checked in SQL (event_store.revision_conflict raises SQLSTATE KC409). */
-const REQUIRE_ANY = -2;
-const REQUIRE_NO_STREAM = -1;
-const REQUIRE_IMPOSSIBLE = -3;
 const REVISION_CONFLICT_SQLSTATE = 'KC409';
-/** Separates the events' hash fragments in one text parameter (see chain_hashes). */
+/** Separates the events' texts in one text parameter (see event_store.append). */
 const FRAGMENT_SEPARATOR = '\u001f';
 
-/**
- * The whole append, one statement, in this order (data dependencies force it):
- *  1. `up`: lock and advance the request's stream rows, in the given (sorted) order so concurrent multi-stream
- *     appends cannot deadlock: a new stream is inserted at revision n-1, an existing one is locked and advanced by n
- *     (so a returned revision of n-1 means "did not exist": an existing one ends at >= n); it also returns the
- *     stream's last hash, where its chain continues;
- *  2. `chk`/`ok`: the stream's revision before the append (-1 = none) against the expectation; a mismatch raises
- *     KC409 and the statement (its own transaction) rolls back — nothing stored;
- *  3. `pos`: only then the counter row (its lock is held until COMMIT); `ok` is an InitPlan of its SET expression, so
- *     steps 1–2 are complete before the counter row is even looked at; NOTIFY with the new head;
- *  4. `chain`: the hashes, by `event_store.chain_hashes` (one call, a loop over the request's events in order: each
- *     stream's events chain in revision order from the stream's last hash; position, time and revision are spliced
- *     into the client's fragments of the canonical envelope; it also sets `streams.last_hash`);
- *  5. `ins`: the batch, one multi-row INSERT, positions base+1… in request order, revisions continuing each stream.
- * Parameters: $1 streams (distinct, sorted), $2 events per stream, $3 expectation code per stream, $4 event count,
- * then per event: $5 stream, $6 offset within its stream in this request, $7 id, $8 type, $9 payload hash, and $10
- * data / $11 metadata as one JSON array each (one string each, no array-literal escaping); $12 the hash fragment
- * "stream" per stream (aligned with $1), $13 head / $14 middle / $15 tail fragments of every event (one text each,
- * joined with U+001F, split by `frag` before the counter row is taken) and $16 the stream's index in $1 per event. (The chain is one function call rather than a window
- * aggregate: with window sorts in the plan the planner never settled on a generic plan and re-planned every append.)
- */
-const SQL_APPEND = `
-  WITH req AS MATERIALIZED (
-    SELECT r.i, r.stream, r.n, r.required
-    FROM unnest($1::text[], $2::int[], $3::int[]) WITH ORDINALITY AS r(stream, n, required, i)
-    ORDER BY r.i
-  ), up AS (
-    INSERT INTO event_store.streams AS s (stream, revision)
-    SELECT stream, n - 1 FROM req
-    ON CONFLICT (stream) DO UPDATE SET revision = s.revision + EXCLUDED.revision + 1
-    RETURNING s.stream, s.revision, s.last_hash
-  ), chk AS MATERIALIZED (
-    SELECT req.i, up.stream, CASE WHEN up.revision = req.n - 1 THEN -1 ELSE up.revision - req.n END AS actual, req.required,
-      COALESCE(up.last_hash, '${GENESIS_HASH}') AS last_hash
-    FROM up JOIN req USING (stream)
-  ), frag AS MATERIALIZED (
-    SELECT string_to_array($13, E'\\x1f') AS heads, string_to_array($14, E'\\x1f') AS middles,
-      string_to_array($15, E'\\x1f') AS tails
-  ), ok AS MATERIALIZED (
-    -- Joining frag here splits the hash fragments now, before the counter row is taken, not while it is held.
-    SELECT COALESCE(SUM(CASE WHEN required = ${REQUIRE_ANY} OR required = actual THEN 0
-                             ELSE event_store.revision_conflict(stream, actual) END), 0)::bigint AS zero
-    FROM chk, frag
-  ), pos AS (
-    UPDATE event_store.global_position SET value = value + $4::bigint + (SELECT zero FROM ok) WHERE id
-    RETURNING value - $4::bigint AS base, date_trunc('milliseconds', clock_timestamp()) AS ts,
-      pg_notify('${EVENT_STORE_NOTIFY_CHANNEL}', value::text) AS notified
-  ), chain AS MATERIALIZED (
-    SELECT pos.base, pos.ts, h.hashes, h.previous
-    FROM pos, frag, LATERAL (SELECT array_agg(chk.last_hash ORDER BY chk.i) AS last_hashes, array_agg(chk.actual ORDER BY chk.i) AS actuals FROM chk) AS c,
-      event_store.chain_hashes($1::text[], c.last_hashes, c.actuals, $12::text[], pos.base,
-        to_char(pos.ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), $16::int[], $6::int[], frag.heads, frag.middles, frag.tails) AS h
-  ), ins AS (
-    INSERT INTO event_store.events
-      (global_position, stream, stream_revision, event_id, type, data, metadata, payload_hash, recorded_at, hash, previous_hash)
-    SELECT chain.base + e.ord, e.stream, chk.actual + 1 + e.off, e.id, e.type, e.data, e.meta, e.hash, chain.ts, e.chain_hash, e.previous_hash
-    FROM chain, ROWS FROM (
-      unnest($5::text[]), unnest($6::int[]), unnest($7::uuid[]), unnest($8::text[]), unnest($9::text[]),
-      jsonb_array_elements($10::jsonb), jsonb_array_elements($11::jsonb), unnest(chain.hashes), unnest(chain.previous)
-    ) WITH ORDINALITY AS e(stream, off, id, type, hash, data, meta, chain_hash, previous_hash, ord)
-    JOIN chk ON chk.stream = e.stream
-  )
-  SELECT pos.base, chk.stream, chk.actual FROM pos, chk`;
+/** The whole append (postgres-append.migrations.ts); autocommit, so the statement is the transaction. */
+const SQL_APPEND = `SELECT base, stream, actual FROM event_store.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
 
 const SQL_FIND_FOR_IDEMPOTENCY = `
   SELECT event_id, stream, stream_revision, global_position, payload_hash
@@ -172,9 +110,7 @@ type PreparedEvent = {
   data: string;
   metadata: string;
   hash: string;
-  /** The hash-chain fragments of the canonical envelope (hash-chain.ts `envelopeFragments`). */
-  head: string;
-  middle: string;
+  /** The last hash-chain fragment of the canonical envelope (hash-chain.ts `envelopeFragments`); SQL builds the rest. */
   tail: string;
 };
 type PreparedAppend = { stream: string; expectedRevision: ExpectedRevision; events: PreparedEvent[] };
@@ -233,17 +169,7 @@ function prepare(appends: readonly StreamAppend[]): PreparedBatch {
         // Stored as this canonical text, and hashed as it: what is hashed is what is stored.
         const data = canonicalJson(e.data ?? null);
         const metadata = canonicalJson(e.metadata ?? {});
-        const fragments = envelopeFragmentsFromJson({ eventId: id, stream, type: e.type }, data, metadata);
-        return {
-          id,
-          type: e.type,
-          data,
-          metadata,
-          hash,
-          head: fragments.head,
-          middle: fragments.middle,
-          tail: fragments.tail,
-        };
+        return { id, type: e.type, data, metadata, hash, tail: envelopeTail(e.type) };
       }),
     };
   });
@@ -253,50 +179,12 @@ function prepare(appends: readonly StreamAppend[]): PreparedBatch {
   return { appends: prepared, ids, byId };
 }
 
-/**
- * The idempotency answer for a batch given the events already stored with its ids: null when none is stored (write
- * it), the original result when every one is stored with the same payload in the same stream, else a conflict.
- */
-function idempotentAnswer(batch: PreparedBatch, stored: readonly StoredRef[]): MultiAppendResult | null {
-  if (stored.length === 0) return null;
-  const byId = new Map(stored.map((s) => [s.event_id, s]));
-  const different = stored.filter((s) => {
-    const wanted = batch.byId.get(s.event_id);
-    return !wanted || wanted.hash !== s.payload_hash || wanted.stream !== s.stream;
-  });
-  if (different.length > 0) {
-    throw new IdempotencyConflictError(
-      `eventId already stored with a different payload or in another stream: ${different.map((s) => s.event_id).join(', ')}`,
-      different.map((s) => s.event_id),
-    );
-  }
-  if (stored.length < batch.ids.length) {
-    const known = stored.map((s) => s.event_id);
-    throw new IdempotencyConflictError(
-      `the batch mixes already stored and new eventIds (resend the exact original batch); stored: ${known.join(', ')}`,
-      known,
-    );
-  }
-  const streams = batch.appends.map((a) => {
-    const refs = a.events.map((e) => byId.get(e.id)!);
-    const revisions = refs.map((r) => r.stream_revision);
-    const positions = refs.map((r) => Number(r.global_position));
-    return {
-      stream: a.stream,
-      written: false,
-      firstRevision: Math.min(...revisions),
-      lastRevision: Math.max(...revisions),
-      firstPosition: Math.min(...positions),
-      lastPosition: Math.max(...positions),
-    };
-  });
-  return {
-    written: false,
-    count: batch.ids.length,
-    firstPosition: Math.min(...streams.map((s) => s.firstPosition)),
-    lastPosition: Math.max(...streams.map((s) => s.lastPosition)),
-    streams,
-  };
+/** The one idempotency rule (idempotent-retry.ts), given the rows stored with the batch's ids. */
+function idempotentAnswerFor(appends: readonly StreamAppend[], stored: readonly StoredRef[]): MultiAppendResult | null {
+  return idempotentAnswer(
+    appends,
+    stored.map((s) => ({ eventId: s.event_id, stream: s.stream, streamRevision: s.stream_revision, globalPosition: Number(s.global_position), payloadHash: s.payload_hash })),
+  );
 }
 
 type AppendPlan = {
@@ -309,8 +197,6 @@ type AppendPlan = {
   hashes: string[];
   data: string[];
   metadata: string[];
-  heads: string[];
-  middles: string[];
   tails: string[];
 };
 
@@ -332,8 +218,6 @@ function planAppend(batch: PreparedBatch): AppendPlan {
     hashes: [],
     data: [],
     metadata: [],
-    heads: [],
-    middles: [],
     tails: [],
   };
   for (const a of batch.appends) {
@@ -349,8 +233,6 @@ function planAppend(batch: PreparedBatch): AppendPlan {
       plan.hashes.push(ev.hash);
       plan.data.push(ev.data);
       plan.metadata.push(ev.metadata);
-      plan.heads.push(ev.head);
-      plan.middles.push(ev.middle);
       plan.tails.push(ev.tail);
     });
     counts.set(a.stream, before + a.events.length);
@@ -419,7 +301,7 @@ export class PostgresEventStore implements EventStore {
         return await this.write(client, batch);
       } catch (err) {
         if (err instanceof RevisionConflictError || isUniqueViolation(err, 'events_event_id_key')) {
-          const known = idempotentAnswer(batch, await this.findForIdempotency(client, batch.ids));
+          const known = idempotentAnswerFor(appends, await this.findForIdempotency(client, batch.ids));
           if (known) return known;
         }
         throw err;
@@ -450,13 +332,11 @@ export class PostgresEventStore implements EventStore {
       batch.ids,
       plan.types,
       plan.hashes,
-      `[${plan.data.join(',')}]`,
-      `[${plan.metadata.join(',')}]`,
-      plan.streams.map(streamFragment),
       // Joined with U+001F, which canonical JSON never contains raw (control characters are escaped): no escaping on
       // either side, where a text[] literal or a JSON array of strings would escape every quote.
-      plan.heads.join(FRAGMENT_SEPARATOR),
-      plan.middles.join(FRAGMENT_SEPARATOR),
+      plan.data.join(FRAGMENT_SEPARATOR),
+      plan.metadata.join(FRAGMENT_SEPARATOR),
+      plan.streams.map(streamFragment),
       plan.tails.join(FRAGMENT_SEPARATOR),
       plan.eventStreams.map((stream) => streamIndex.get(stream) as number),
     ];

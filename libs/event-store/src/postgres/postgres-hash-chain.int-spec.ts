@@ -166,7 +166,7 @@ describe('EventStoreHashChain migration', () => {
     }
     await db.pool.query('UPDATE event_store.global_position SET value = $1', [position]);
 
-    expect(await runMigrations(db.url, EVENT_STORE_MIGRATIONS)).toEqual(['EventStoreHashChain1767571200000']);
+    expect(await runMigrations(db.url, EVENT_STORE_MIGRATIONS)).toEqual(['EventStoreHashChain1767571200000', 'EventStoreAppendFunction1767916800000']);
     const verified = await verifyPostgresEventStore(db.pool);
     expect(verified).toMatchObject({ valid: true, events: position, streams: 7 });
     const { rows: nullable } = await db.pool.query(

@@ -1,9 +1,10 @@
 import {
   CUSTOMER_PROFILE_EVENT_TYPES,
-  evolveCustomerProfile,
-  viewCustomerProfile,
+  foldCustomerProfile,
+  readyCustomerProfile,
   type CustomerDefinition,
   type CustomerProfileState,
+  type ReadyCustomerProfile,
   type StoredCustomerStreamEvent,
   PERSONAL_DATA_ERASED,
 } from '@klantcentraal/domain';
@@ -23,6 +24,7 @@ export const CUSTOMER_PROFILES_TABLE = 'customer_profiles';
 export type CustomerProfileRow = Readonly<{
   customer_id: string;
   state: CustomerProfileState;
+  ready: ReadyCustomerProfile | null;
   name: string | null;
   size: string | null;
   account_manager: string | null;
@@ -44,15 +46,12 @@ export type CustomerProfileRow = Readonly<{
  * these columns as the starting point and add what time passing does (see customer-profile.query.ts).
  */
 export function customerProfileRow(state: CustomerProfileState, definition: CustomerDefinition): CustomerProfileRow {
-  const view = state.lastTouchpointAt === null ? null : viewCustomerProfile(state, state.lastTouchpointAt, definition);
-  let oldestOpenComplaint: string | null = null;
-  for (const complaint of state.complaints) {
-    if (complaint.filedAt === null || complaint.resolvedAt !== null) continue;
-    if (oldestOpenComplaint === null || complaint.filedAt < oldestOpenComplaint) oldestOpenComplaint = complaint.filedAt;
-  }
+  const ready = readyCustomerProfile(state, definition);
+  const view = ready?.view ?? null;
   return {
     customer_id: state.customerId,
     state,
+    ready,
     name: view?.name ?? null,
     size: view?.size ?? null,
     account_manager: view?.accountManager?.employeeId ?? null,
@@ -63,10 +62,19 @@ export function customerProfileRow(state: CustomerProfileState, definition: Cust
     phase_at_last_event: view?.lifecyclePhase ?? null,
     cycle_at_last_event: view?.cycle ?? null,
     last_nps_score: view?.nps.lastScore ?? null,
-    oldest_open_complaint_filed_at: oldestOpenComplaint,
+    oldest_open_complaint_filed_at: ready?.oldestOpenComplaintFiledAt ?? oldestOpenComplaint(state),
     last_position: state.lastPosition,
     definition_version: definition.version,
   };
+}
+
+function oldestOpenComplaint(state: CustomerProfileState): string | null {
+  let oldest: string | null = null;
+  for (const complaint of state.complaints) {
+    if (complaint.filedAt === null || complaint.resolvedAt !== null) continue;
+    if (oldest === null || complaint.filedAt < oldest) oldest = complaint.filedAt;
+  }
+  return oldest;
 }
 
 export type CustomerProfileProjectionOptions = Readonly<{ definitionProvider?: CustomerDefinitionProvider }>;
@@ -74,7 +82,7 @@ export type CustomerProfileProjectionOptions = Readonly<{ definitionProvider?: C
 /**
  * Writer of the customer profile and of the read models derived from the same fold state: lifecycle phase history,
  * complaints and experiences. Per batch: ONE query loads the touched customers' states, the batch is folded in
- * memory with `evolveCustomerProfile`, ONE multi-row upsert writes the profiles, and each derived table is rewritten
+ * memory with `foldCustomerProfile` (linear: one copy per touched list per batch), ONE multi-row upsert writes the profiles, and each derived table is rewritten
  * for the customers whose relevant facts changed (a delete and a multi-row insert each).
  */
 export class CustomerProfileProjection implements Projection {
@@ -98,8 +106,7 @@ export class CustomerProfileProjection implements Projection {
     for (const [customerId, customerEvents] of byCustomer) {
       const previous = stored.get(customerId);
       const before = previous?.state ?? null;
-      let after = before;
-      for (const event of customerEvents) after = evolveCustomerProfile(after, event, definition);
+      const after = foldCustomerProfile(before, customerEvents, definition);
       const storedDefinitionVersion = previous?.definitionVersion ?? null;
       // Only redeliveries (the fold ignored them) under the same definition: nothing to write.
       if (after === null || (after === before && storedDefinitionVersion === definition.version)) continue;
@@ -142,7 +149,7 @@ async function loadProfiles(
   return new Map(rows.map((row) => [row.customer_id, { state: row.state, definitionVersion: row.definition_version }]));
 }
 
-const PROFILE_COLUMNS = `customer_id text, state jsonb, name text, size text, account_manager text,
+const PROFILE_COLUMNS = `customer_id text, state jsonb, ready jsonb, name text, size text, account_manager text,
   registered_at timestamptz, last_occurred_at timestamptz, last_purchase_at timestamptz,
   relationship_ended_at timestamptz, phase_at_last_event text, cycle_at_last_event int, last_nps_score smallint,
   oldest_open_complaint_filed_at timestamptz, last_position bigint, definition_version int`;

@@ -1,17 +1,24 @@
 import {
   CUSTOMER_ID_PATTERN,
   viewCustomerProfile,
+  viewReadyCustomerProfile,
   type CompanySize,
   type CustomerDefinition,
   type CustomerProfileState,
   type CustomerProfileView,
   type LifecyclePhase,
   type LoyaltyStatus,
+  type ReadyCustomerProfile,
 } from '@klantcentraal/domain';
 import { READ_MODEL_SCHEMA, qualified, type Queryable } from '../read-model-schema';
 import { CUSTOMER_PROFILES_TABLE } from './customer-profile.projection';
 
-/** The profile as of `asOf` (contract `GET /v1/customers/{id}`); null when unknown or not registered by then. */
+/**
+ * The profile as of `asOf` (contract `GET /v1/customers/{id}`); null when unknown or not registered by then. From the
+ * customer's last event on (the usual "now") the small ready-to-serve document answers; an earlier moment, another
+ * definition version, or a row without it reads the fold state, which keeps every fact with its occurredAt and so
+ * answers any moment, past or present.
+ */
 export async function findCustomerProfile(
   db: Queryable,
   customerId: string,
@@ -19,12 +26,13 @@ export async function findCustomerProfile(
   definition: CustomerDefinition,
   schema = READ_MODEL_SCHEMA,
 ): Promise<CustomerProfileView | null> {
-  const { rows } = await db.query<{ state: CustomerProfileState }>(
-    `SELECT state FROM ${qualified(schema, CUSTOMER_PROFILES_TABLE)} WHERE customer_id = $1`,
-    [customerId],
-  );
-  // The state keeps every fact with its occurredAt, so the same row answers any asOf, past or present.
-  return rows.length === 0 ? null : viewCustomerProfile(rows[0].state, asOf, definition);
+  const table = qualified(schema, CUSTOMER_PROFILES_TABLE);
+  const { rows } = await db.query<{ ready: ReadyCustomerProfile | null }>(`SELECT ready FROM ${table} WHERE customer_id = $1`, [customerId]);
+  if (rows.length === 0) return null;
+  const ready = rows[0].ready === null ? undefined : viewReadyCustomerProfile(rows[0].ready, asOf, definition);
+  if (ready !== undefined) return ready;
+  const full = await db.query<{ state: CustomerProfileState }>(`SELECT state FROM ${table} WHERE customer_id = $1`, [customerId]);
+  return full.rows.length === 0 ? null : viewCustomerProfile(full.rows[0].state, asOf, definition);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import {
   CUSTOMER_PROFILE_EVENT_TYPES,
   deriveInsights,
   evolveCustomerProfile,
+  foldCustomerProfile,
   insightEvaluationInstant,
   nextDueAt,
   type CustomerProfileState,
@@ -81,7 +82,19 @@ export class InsightsProjection implements Projection {
       let state: CustomerProfileState | null = stored?.state ?? null;
       let checkedUntil = stored?.checkedUntil ?? null;
       let lastRecorded = stored?.lastRecorded ?? null;
-      for (const event of customerEvents) {
+      if (!emitting) {
+        // A replay derives nothing, so it needs no state per event: one linear fold of the batch.
+        const before = state;
+        let lastRevision = before?.lastStreamRevision ?? -1;
+        for (const event of customerEvents) {
+          if (event.streamRevision <= lastRevision) continue; // a redelivery: the fold ignores it
+          lastRevision = event.streamRevision;
+          checkedUntil = insightEvaluationInstant(before, event, { checkedUntil });
+          lastRecorded = latestOf(lastRecorded, event.recordedAt);
+        }
+        state = foldCustomerProfile(before, customerEvents, definition);
+      }
+      for (const event of emitting ? customerEvents : []) {
         const after = evolveCustomerProfile(state, event, definition);
         if (after === state) continue; // a redelivery: the fold ignored it
         if (emitting) insights.push(...deriveInsights(state, after, event, definition, { checkedUntil }));
