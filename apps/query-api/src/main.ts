@@ -7,7 +7,7 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
 import { loadConfig } from '@klantcentraal/config';
-import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
+import { PersonalDataPolicyModule, PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner } from '@klantcentraal/projections';
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
           eventStore,
           waitForPosition: (position, timeoutMs) => checkpoints.waitForPosition(position, timeoutMs),
         }),
+        // Scoping, masking and the access log, as in the all-in-one platform.
+        PersonalDataPolicyModule.register({ pool }),
       ],
     },
     { bodyParser: false },
