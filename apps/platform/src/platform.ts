@@ -3,6 +3,7 @@
  * service on one HTTP origin, demo data on a first start. Also used by the end-to-end tests and benchmarks.
  */
 import * as fs from 'node:fs';
+import type { Server } from 'node:http';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -31,9 +32,9 @@ import {
 } from '@klantcentraal/observability';
 import { FULL_PROJECTOR_MIGRATIONS, registerProjectorMetrics, startPartitionedProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
-import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
+import { FeedGatewayModule, InsightFeed } from '@klantcentraal/feed-gateway';
 import { ensureWarehouseReader } from '@klantcentraal/warehouse';
-import { createPool, ensureAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
+import { createPool, ensureAppRole, ensureDatabase, runMigrations, superviseEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
   url: string;
@@ -47,12 +48,20 @@ export type RunningPlatform = {
 };
 
 const DATABASE_NAME = 'klantcentraal';
+
+/** Every migration of the all-in-one platform (also run by restore, which loads into the same schema). */
+export const PLATFORM_MIGRATIONS = [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...FULL_PROJECTOR_MIGRATIONS];
 /** The first customer of the demo data set (prefix `c-`). */
 const DEMO_CUSTOMER_ID = 'c-00001';
 
 export type StartOptions = Readonly<{
   /** Log only warnings and errors (benchmarks, tests). */
   quiet?: boolean;
+  /**
+   * The embedded PostgreSQL could not be kept running (supervised: restarted after a crash, given up after repeated
+   * failures). Default: log it and exit the process with status 1.
+   */
+  onFatal?: (error: Error) => void;
 }>;
 
 export async function startPlatform(config: PlatformConfig, options: StartOptions = {}): Promise<RunningPlatform> {
@@ -73,12 +82,14 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   });
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups);
-    const applied = await runMigrations(databaseUrl, [
-      ...EVENT_STORE_MIGRATIONS,
-      ...PRIVACY_MIGRATIONS,
-      ...FULL_PROJECTOR_MIGRATIONS,
-    ]);
+    const onFatal =
+      options.onFatal ??
+      ((error: Error) => {
+        logger.error(error.message);
+        process.exit(1);
+      });
+    const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups, onFatal);
+    const applied = await runMigrations(databaseUrl, PLATFORM_MIGRATIONS);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
     // Background work (projections, rebuilds, timers, relay) may run long statements: no statement timeout here.
@@ -203,7 +214,15 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     });
     const consoleDir = await consoleAssets;
     if (consoleDir) serveConsole(app, consoleDir);
-    cleanups.push(() => app.close());
+    // Graceful stop (contract v1.2): not ready, SSE streams end (clients resume elsewhere with Last-Event-ID), no new
+    // connections, in-flight requests get up to 10 s; only then the services and the projectors (which commit the
+    // batch in hand) stop.
+    cleanups.push(async () => {
+      app.get(Readiness).markNotReady();
+      app.get(InsightFeed).closeConnections();
+      await drainHttp(app.getHttpServer() as Server, 10_000);
+      await app.close();
+    });
     await app.listen(config.port, config.host);
     app.get(Readiness).markReady();
     const address = app.getHttpServer().address() as { port: number };
@@ -215,17 +234,35 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   }
 }
 
+/** Stop accepting connections; resolve once in-flight requests are answered, or after `graceMs` cut what is left. */
+function drainHttp(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections(); // keep-alive connections with no request in flight
+  });
+}
+
 /**
  * The platform's database: DATABASE_URL as given, or a database on an embedded cluster under DATA_DIR, worked on as
  * the non-superuser role that owns it (`url`); `adminUrl` is the privileged connection for creating roles.
  */
-async function database(
+export async function database(
   config: PlatformConfig,
   logger: Logger,
   cleanups: (() => Promise<unknown>)[],
+  onFatal: (error: Error) => void,
 ): Promise<{ url: string; adminUrl: string }> {
   if (config.databaseUrl) return { url: config.databaseUrl, adminUrl: config.databaseUrl };
-  const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (m) => logger.log(`[postgres] ${m}`) });
+  const pg = await superviseEmbeddedPostgres({
+    dataDir: config.dataDir,
+    log: (m) => logger.log(`[postgres] ${m}`),
+    onGiveUp: onFatal,
+  });
   cleanups.push(() => pg.stop());
   await ensureDatabase(pg.url, DATABASE_NAME);
   const adminUrl = withDatabase(pg.url, DATABASE_NAME);
