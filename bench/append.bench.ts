@@ -11,7 +11,8 @@
  *
  * Runs in a fresh database it creates next to `url`'s and drops afterwards. Payloads are generated before timing.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EncryptingEventStore, LocalKeyEncryptionKey, PostgresKeyStore, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -62,8 +63,10 @@ function catalogueData(): { type: string; data: Record<string, unknown> } {
     case 0:
       return { type: 'MailSent', data: { mailId: id('M'), campaignId: id('C'), subject: 'Your quarterly logistics review' } };
     case 1:
-    case 2:
       return { type: 'MailOpened', data: { mailId: id('M') } };
+    case 2:
+      // Personal data (name, e-mail): with MailSent.subject and NpsResponded.improvement, encryption is paid.
+      return { type: 'ContactAdded', data: { contactId: id('P'), name: 'Marieke van den Berg', email: 'm.vandenberg@example.com', dmuRole: 'buyer' } };
     case 3:
       return { type: 'MailClicked', data: { mailId: id('M'), url: `https://www.example.com${pick(PAGES)}?utm_source=mail` } };
     case 4:
@@ -126,12 +129,13 @@ export async function appendBenchmark(opts: AppendBenchmarkOptions): Promise<App
   const writers = opts.writers ?? APPEND_WRITERS;
   const pool = createPool(url, { max: writers + 2 });
   try {
-    await runMigrations(url, EVENT_STORE_MIGRATIONS);
+    await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS]);
     const settings = await pool.query<{ name: string; setting: string }>(
       `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')`,
     );
     const durable = settings.rows.every((r) => r.setting === 'on');
-    const store = new PostgresEventStore(pool);
+    // As the platform appends: personal fields encrypted per data subject on the way in.
+    const store = new EncryptingEventStore(new PostgresEventStore(pool), new PostgresKeyStore(pool, new LocalKeyEncryptionKey(randomBytes(32))));
 
     // Batches: batchSize events to one customer stream each; customers round-robin over a random permutation,
     // partitioned over the writers so each writer knows its customers' exact revisions (no conflicts by design).

@@ -7,7 +7,7 @@
 import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
 import { runStandaloneService } from '@klantcentraal/http';
 import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
-import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
+import { PersonalDataPolicyModule, PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { allPartitions, PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner } from '@klantcentraal/projections';
 import { createProjections, READ_MODEL_MIGRATIONS } from '@klantcentraal/read-models';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
@@ -38,6 +38,8 @@ void runStandaloneService({
             }
           },
         }),
+        // Scoping, masking and the access log, as in the all-in-one platform.
+        PersonalDataPolicyModule.register({ pool }),
       ],
     };
   },
