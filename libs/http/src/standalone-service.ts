@@ -9,6 +9,16 @@ import type { Pool } from 'pg';
 import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
 import { ConfigError, loadConfig, type PlatformConfig } from '@klantcentraal/config';
 import type { EventStore } from '@klantcentraal/event-store';
+import {
+  createRootLogger,
+  defaultLogFormat,
+  httpMetricsMiddleware,
+  Metrics,
+  MetricsModule,
+  requestIdMiddleware,
+  requestLoggingModule,
+  useRootLogger,
+} from '@klantcentraal/observability';
 import { createPool, runMigrations, type MigrationClass } from '@klantcentraal/postgres';
 import { configureHttpApp } from './configure-http-app';
 import { HealthModule } from './health/health.module';
@@ -36,6 +46,10 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
   const logger = new Logger(options.name);
   try {
     const config = loadConfig();
+    // The same logger, request ids and metrics registry as `npm start` (contract v1.2 "Logs", "Metrics").
+    const rootLogger = createRootLogger({ format: config.logFormat ?? defaultLogFormat() });
+    const nestLogger = useRootLogger(rootLogger);
+    const metrics = new Metrics();
     if (!config.databaseUrl) {
       throw new ConfigError('DATABASE_URL', `is required to run the ${options.name} on its own (npm start runs every service with embedded PostgreSQL)`);
     }
@@ -45,6 +59,7 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
     // Requests' statements are cancelled after QUERY_TIMEOUT_MS (→ 503 query-timeout).
     const pool = createPool(databaseUrl, { statementTimeoutMs: config.queryTimeoutMs });
+    metrics.watchDatabase(pool);
     const context: StandaloneContext = { config, databaseUrl, pool, logger };
     const eventStore = options.openEventStore ? await options.openEventStore(context) : null;
     const service = await options.modules({ ...context, eventStore });
@@ -62,12 +77,16 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
         module: StandaloneMain,
         imports: [
           AuthModule.forRoot({ keys: config.apiKeys ?? devKeys!.keys, rateLimit: { perMinute: config.rateLimitPerMinute } }),
+          requestLoggingModule(rootLogger),
+          MetricsModule.register(metrics),
           HealthModule.register({ checks: { database: () => pool.query('SELECT 1'), ...service.checks } }),
           ...service.imports,
         ],
       },
-      { bodyParser: false },
+      { bodyParser: false, logger: nestLogger },
     );
+    app.use(requestIdMiddleware());
+    app.use(httpMetricsMiddleware(metrics));
     configureHttpApp(app, { title: options.title, bodyLimit: options.bodyLimit, corsOrigins: config.corsOrigins });
     await app.listen(config.port, config.host);
     // Graceful stop: stop accepting, let in-flight requests finish, close what the service opened, exit 0.
@@ -90,7 +109,8 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
     logger.log(`listening on ${await app.getUrl()} (OpenAPI: /openapi.json, UI: /docs)`);
     if (devKeys) {
       logger.log(`API_KEYS not set: dev keys ${devKeys.created ? 'generated in' : 'read from'} ${devKeys.file}`);
-      for (const key of devKeys.keys) logger.log(`  ${key.name.padEnd(12)} ${key.key}`);
+      // The keys themselves go to stderr for the person starting it, never into the log.
+      for (const key of devKeys.keys) process.stderr.write(`  ${key.name.padEnd(12)} ${key.key}\n`);
     }
   } catch (err) {
     console.error(err instanceof ConfigError ? `configuration error: ${err.message}` : err instanceof Error ? err.message : err);
