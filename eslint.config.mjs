@@ -31,6 +31,7 @@ const PRODUCTION = [
   { sourceTag: 'scope:query', onlyDependOnLibsWithTags: ['scope:shared', 'scope:query'] },
   { sourceTag: 'scope:feed', onlyDependOnLibsWithTags: ['scope:shared', 'scope:feed'] },
   { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:shared', 'scope:audit'] },
+  { sourceTag: 'scope:privacy', onlyDependOnLibsWithTags: ['scope:shared', 'scope:privacy'] },
   { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared', 'scope:console'] },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['*'] },
 ];

@@ -171,6 +171,10 @@ describeWithChromium('web console in Chromium (every role, axe, CSP)', () => {
     await page.waitForURL(`${platform.url}/customers/${customer.customerId}`);
     await eventually(async () => expect(await page.getByRole('heading', { level: 1 }).allInnerTexts()).toEqual([customer.name]));
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    // Analysts work with aggregates: a contact whose name the API withholds from them is listed as withheld, not erased.
+    const { contacts } = await api<{ contacts: { name: string | null }[] }>('analyst', `/v1/customers/${customer.customerId}`);
+    const listed = await page.getByRole('region', { name: 'Contacts', exact: true }).locator('.contact-name').allInnerTexts();
+    expect(listed).toEqual(contacts.map((c) => c.name ?? 'Name withheld'));
     const touchpoints = await api<{ items: { type: string }[] }>('analyst', `/v1/customers/${customer.customerId}/touchpoints?limit=20`);
     const timeline = page.getByRole('region', { name: 'Touchpoints', exact: true }).locator('ol.timeline li strong');
     await eventually(async () => expect(await timeline.allInnerTexts()).toEqual(touchpoints.items.map((t) => t.type)));
@@ -203,9 +207,9 @@ describeWithChromium('web console in Chromium (every role, axe, CSP)', () => {
     });
     const insight = page.getByRole('list', { name: 'Insights, newest first' }).getByRole('listitem').first();
     await eventually(async () => expect(await insight.innerText()).toContain('Detractor responded'), 20_000);
+    await screenshot(page, 'feed-live');
     await insight.getByRole('link', { name: 'Customer c-00002' }).click();
     await page.waitForURL(`${platform.url}/customers/c-00002`);
-    await screenshot(page, 'feed-live');
   });
 
   it('auditor: history, verify turns invalid at the tampered revision, state as of a moment', async () => {
@@ -262,5 +266,14 @@ describeWithChromium('web console in Chromium (every role, axe, CSP)', () => {
     await eventually(async () => expect(await page.getByRole('region', { name: 'Contacts', exact: true }).innerText()).toContain('Erased'));
     expect(await page.getByRole('region', { name: 'Contacts', exact: true }).innerText()).not.toContain(contact.name!);
     await screenshot(page, 'profile-erased');
+
+    // The subject-access export downloads as JSON and says what was erased.
+    await page.goto(`${platform.url}/privacy`);
+    await page.getByLabel('Customer ID').fill('c-00004');
+    await page.getByLabel('Contact ID').fill(contact.contactId);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download export' }).click()]);
+    const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { customerId: string; contactId: string; erased: unknown };
+    expect(exported).toMatchObject({ customerId: 'c-00004', contactId: contact.contactId });
+    expect(exported.erased).toBeTruthy();
   });
 });

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Client } from 'pg';
 import { stripVTControlCharacters } from 'node:util';
 import { freePort } from '@klantcentraal/postgres';
 import { startPlatformProcess } from './support/platform-process';
@@ -16,7 +17,18 @@ import { startPlatformProcess } from './support/platform-process';
  * its lines, so escape codes are stripped first: a capture that ran into a colour code would name no real folder.
  */
 export function clusterDirFromLog(output: string): string {
-  const match = /, cluster in (\/\S+)$/m.exec(stripVTControlCharacters(output));
+  // Text logs, or JSON log lines (LOG_FORMAT=json, the default when stdout is not a terminal): look at the messages.
+  const messages = stripVTControlCharacters(output)
+    .split('\n')
+    .map((line) => {
+      try {
+        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
+  const match = /, cluster in (\/\S+)$/m.exec(messages);
   if (!match) throw new Error(`no "cluster in <dir>" line in the start-up log:\n${output}`);
   return match[1];
 }
@@ -50,6 +62,7 @@ describe('npm start (all-in-one platform)', () => {
     const line = 'PostgreSQL 17.9 ready on 127.0.0.1:40123, cluster in /tmp/kc/cluster-0123456789abcdef';
     expect(clusterDirFromLog(`[postgres] ${line}\n`)).toBe('/tmp/kc/cluster-0123456789abcdef');
     expect(clusterDirFromLog(`\u001b[32m[postgres] ${line}\u001b[39m\n\u001b[33mnext\u001b[39m`)).toBe('/tmp/kc/cluster-0123456789abcdef');
+    expect(clusterDirFromLog(`${JSON.stringify({ level: 'info', msg: `[postgres] ${line}` })}\n`)).toBe('/tmp/kc/cluster-0123456789abcdef');
     expect(() => clusterDirFromLog('no such line')).toThrow(/cluster in/);
   });
 
@@ -86,6 +99,29 @@ describe('npm start (all-in-one platform)', () => {
       });
       expect(demoCustomer.status).toBe(409); // the demo customer's stream is there
       expect((await post('e2e-acme', { events: [] }, platform.keys.analyst)).status).toBe(403);
+
+      // Locked down (issue 12): every secret in DATA_DIR is the owner's alone, the embedded PostgreSQL takes only
+      // password logins, and the platform works as a role that is not a superuser.
+      const secrets = fs.readdirSync(dataDir).filter((f) => fs.lstatSync(path.join(dataDir, f)).isFile());
+      expect(secrets).toEqual(expect.arrayContaining(['dev-api-keys.json', 'postgres.password', 'postgres-app.password', 'postgres.url']));
+      for (const file of secrets) expect({ file, mode: (fs.statSync(path.join(dataDir, file)).mode & 0o777).toString(8) }).toEqual({ file, mode: '600' });
+      const databaseUrl = fs.readFileSync(path.join(dataDir, 'postgres.url'), 'utf8').trim();
+      const pg = new Client({ connectionString: databaseUrl });
+      await pg.connect();
+      try {
+        const { rows } = await pg.query('SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user');
+        expect(rows).toEqual([{ rolsuper: false, rolcreaterole: false, rolcreatedb: false }]);
+      } finally {
+        await pg.end();
+      }
+      const withoutPassword = new URL(databaseUrl);
+      withoutPassword.password = '';
+      const anonymous = new Client({ connectionString: withoutPassword.toString() });
+      await expect(anonymous.connect()).rejects.toThrow(/password/);
+      // /metrics needs an admin key.
+      expect((await fetch(`${platform.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${platform.url}/metrics`, { headers: { authorization: `Bearer ${platform.keys.analyst}` } })).status).toBe(403);
+      expect((await fetch(`${platform.url}/metrics`, { headers: { authorization: `Bearer ${platform.keys.admin}` } })).status).toBe(200);
 
       const openapi = (await (await fetch(`${platform.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
       expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/customers/{customerId}/events', '/v1/events']));

@@ -7,6 +7,8 @@ export type PlatformProcess = {
   child: ChildProcess;
   url: string;
   output: () => string;
+  /** stdout alone (with LOG_FORMAT=json: the log, one JSON object per line). */
+  stdout: () => string;
   /** Keys printed at start, by role. */
   keys: Record<string, string>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -20,7 +22,11 @@ export async function startPlatformProcess(env: Record<string, string>, timeoutM
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  let stdout = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    stdout += d.toString();
+  });
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
@@ -42,6 +48,7 @@ export async function startPlatformProcess(env: Record<string, string>, timeoutM
     child,
     url,
     output: () => out,
+    stdout: () => stdout,
     keys,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);

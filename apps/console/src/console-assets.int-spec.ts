@@ -25,4 +25,18 @@ describe('ensureConsoleAssets (the console bundle, built on demand)', () => {
     expect(again).toEqual([]); // current bundle: nothing rebuilt
     expect(fs.readdirSync(outRoot).filter((e) => e.startsWith('.build-'))).toEqual([]);
   });
+
+  it('serves a prebuilt bundle named by CONSOLE_ASSETS_DIR as it is, and names the variable when it holds none', async () => {
+    const built = await ensureConsoleAssets({ outRoot });
+    const empty = fs.mkdtempSync(path.join(outRoot, 'empty-'));
+    try {
+      process.env.CONSOLE_ASSETS_DIR = built;
+      expect(await ensureConsoleAssets({ outRoot: empty })).toBe(built);
+      expect(fs.readdirSync(empty)).toEqual([]); // nothing built
+      process.env.CONSOLE_ASSETS_DIR = empty;
+      await expect(ensureConsoleAssets({ outRoot })).rejects.toThrow(/CONSOLE_ASSETS_DIR=.* holds no index\.html/);
+    } finally {
+      delete process.env.CONSOLE_ASSETS_DIR;
+    }
+  });
 });

@@ -26,7 +26,13 @@ export type ConsoleAssetsOptions = Readonly<{
  * Concurrent starts each build into a private folder and the first rename wins.
  */
 export async function ensureConsoleAssets(options: ConsoleAssetsOptions = {}): Promise<string> {
-  const outRoot = options.outRoot ?? process.env.CONSOLE_DIST_DIR ?? DEFAULT_OUT_ROOT;
+  // A prebuilt bundle (e.g. copied into a container image by `npm run build:console`) is served as it is.
+  const prebuilt = process.env.CONSOLE_ASSETS_DIR;
+  if (prebuilt) {
+    if (!fs.existsSync(path.join(prebuilt, 'index.html'))) throw new Error(`CONSOLE_ASSETS_DIR=${prebuilt} holds no index.html`);
+    return prebuilt;
+  }
+  const outRoot = options.outRoot ?? DEFAULT_OUT_ROOT;
   const target = path.join(outRoot, sourceFingerprint());
   if (fs.existsSync(path.join(target, 'index.html'))) return target;
 

@@ -1,2 +1,2 @@
 export { ensureConsoleAssets, sourceFingerprint, type ConsoleAssetsOptions } from './console-assets';
-export { CONSOLE_CSP, CONSOLE_ROUTE, serveConsole } from './serve-console';
+export { CONSOLE_ROUTE, serveConsole } from './serve-console';

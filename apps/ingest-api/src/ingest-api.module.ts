@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@klantcentraal/event-store';
 import { BulkRecordTouchpointsHandler } from './events/bulk-record-touchpoints.handler';
 import { EventsController } from './events/events.controller';
+import { IngestPipeline } from './events/ingest-pipeline';
 import { RecordTouchpointsHandler } from './events/record-touchpoints.handler';
 import { CLOCK, EVENT_STORE, ID_GENERATOR, type Clock, type IdGenerator } from './ingest-api.tokens';
 
@@ -30,6 +31,7 @@ export class IngestApiModule {
         { provide: EVENT_STORE, useValue: options.eventStore },
         { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
         { provide: ID_GENERATOR, useValue: options.idGenerator ?? (() => randomUUID()) },
+        IngestPipeline,
         RecordTouchpointsHandler,
         BulkRecordTouchpointsHandler,
       ],

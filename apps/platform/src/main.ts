@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@klantcentraal/config';
+import { defaultLogFormat } from '@klantcentraal/observability';
 import { startPlatform } from './platform';
 import { startBanner } from './start-banner';
 
@@ -37,7 +38,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  console.log(startBanner(platform));
+  // With JSON logs stdout holds only log objects: the banner for the person who started it goes to stderr then.
+  const jsonLogs = (config.logFormat ?? defaultLogFormat()) === 'json';
+  (jsonLogs ? process.stderr : process.stdout).write(`${startBanner(platform)}
+`);
 }
 
 main().catch((err: unknown) => {

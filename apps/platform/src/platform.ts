@@ -3,26 +3,37 @@
  * service on one HTTP origin, demo data on a first start. Also used by the end-to-end tests and benchmarks.
  */
 import * as fs from 'node:fs';
-import { Controller, Get, Header, Logger, Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Pool } from 'pg';
 import { AuditApiModule } from '@klantcentraal/audit-api';
-import { apiKeysHint, AuthModule, generateDevKeys, Roles } from '@klantcentraal/auth';
+import { apiKeysHint, AuthModule, generateDevKeys } from '@klantcentraal/auth';
 import { ensureConsoleAssets, serveConsole } from '@klantcentraal/console';
 import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
 import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
 import { createPrivacy, EncryptingEventStore, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
+import { PrivacyApiModule } from '@klantcentraal/privacy-api';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
-import { KafkaInsightPublisher, OutboxRelay } from '@klantcentraal/messaging';
+import { KafkaInsightPublisher, OutboxRelay, outboxBacklog } from '@klantcentraal/messaging';
+import {
+  createRootLogger,
+  defaultLogFormat,
+  httpMetricsMiddleware,
+  Metrics,
+  MetricsModule,
+  requestIdMiddleware,
+  requestLoggingModule,
+  useRootLogger,
+} from '@klantcentraal/observability';
 import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
 import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
 import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
-import { ProjectionRunner } from '@klantcentraal/projections';
+import { ProjectionRunner, registerProjectionMetrics } from '@klantcentraal/projections';
 import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { createPool, ensureAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
@@ -47,8 +58,9 @@ export type StartOptions = Readonly<{
 }>;
 
 export async function startPlatform(config: PlatformConfig, options: StartOptions = {}): Promise<RunningPlatform> {
-  const logLevels: ('log' | 'warn' | 'error')[] = options.quiet ? ['warn', 'error'] : ['log', 'warn', 'error'];
-  Logger.overrideLogger(logLevels);
+  // One logger for the process (contract v1.2 "Logs"): every Nest Logger below writes through it.
+  const rootLogger = createRootLogger({ format: config.logFormat ?? defaultLogFormat(), level: options.quiet ? 'warn' : 'info' });
+  const nestLogger = useRootLogger(rootLogger);
   const logger = new Logger('platform');
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -147,26 +159,24 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       logger.log('insights: KAFKA_BROKERS not set, insights go to the SSE feed only (from the outbox)');
     }
 
-    @Controller()
-    class MetricsController {
-      @Get('metrics')
-      @Roles('admin')
-      @Header('content-type', 'text/plain; version=0.0.4')
-      async metrics(): Promise<string> {
-        return `${await runner.metrics()}${await warehouse.metrics()}`;
-      }
-    }
+    // One registry for everything /metrics shows (contract v1.2 "Metrics").
+    const metrics = new Metrics();
+    metrics.watchDatabase(apiPool); // the pool requests wait on
+    registerProjectionMetrics(metrics.registry, [runner, warehouse]);
+    metrics.gauge('klantcentraal_outbox_backlog', 'Insights in the outbox not yet published to Kafka.', () => outboxBacklog(pool));
 
     const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
     const keys = config.apiKeys ?? devKeys!.keys;
 
-    @Module({ controllers: [MetricsController] })
+    @Module({})
     class PlatformModule {}
     const app = await NestFactory.create<NestExpressApplication>(
       {
         module: PlatformModule,
         imports: [
           AuthModule.forRoot({ keys, keysHint: apiKeysHint(devKeys?.file ?? null), rateLimit: { perMinute: config.rateLimitPerMinute } }),
+          requestLoggingModule(rootLogger),
+          MetricsModule.register(metrics),
           HealthModule.register({
             checks: {
               database: () => apiPool.query('SELECT 1'),
@@ -188,11 +198,14 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
             },
           }),
           AuditApiModule.register({ eventStore: apiEventStore, pool: apiPool }),
+          PrivacyApiModule.register({ pool: apiPool, eventStore: apiEventStore, erasures: privacy.erasures }),
           FeedGatewayModule.register({ pool: apiPool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
-      { bodyParser: false, logger: logLevels },
+      { bodyParser: false, logger: nestLogger },
     );
+    app.use(requestIdMiddleware());
+    app.use(httpMetricsMiddleware(metrics));
     configureHttpApp(app, {
       title: 'Klantcentraal',
       description: 'Event-sourced customer insight: ingest touchpoints, query profiles and insights, audit history.',

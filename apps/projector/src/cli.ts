@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, redactUrl, resolveDatabaseUrl } from '@klantce
 import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
-import { ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
+import { formatLagMetrics, ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
 import { createProjections } from '@klantcentraal/read-models';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { PROJECTOR_MIGRATIONS } from './projector';
@@ -87,7 +87,8 @@ async function main(argv: readonly string[]): Promise<number> {
       .filter((b) => names.length === 0 || b.names.length > 0);
   const runner = {
     status: async () => (await Promise.all(both.map((b) => b.runner.status()))).flat(),
-    metrics: async () => (await Promise.all(both.map((b) => b.runner.metrics()))).join(''),
+    // One exposition for both runners: each metric's HELP/TYPE once (Prometheus rejects repeats).
+    metrics: () => formatLagMetrics(both.map((b) => b.runner)),
     listParked: async (name?: string) => (await Promise.all(selected(name ? [name] : []).map((b) => b.runner.listParked(name)))).flat(),
     retryParked: async (name?: string, position?: number) => {
       const results = await Promise.all(selected(name ? [name] : []).map((b) => b.runner.retryParked(name, position)));

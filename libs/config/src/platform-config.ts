@@ -54,6 +54,8 @@ export type PlatformConfig = {
   kafkaBrokers: string[] | null;
   /** Password of the warehouse's read-only SQL role; absent: generated into dataDir. */
   warehouseReaderPassword: string | null;
+  /** LOG_FORMAT: `json` (one object per line) or `text`; absent: json unless stdout is a terminal. */
+  logFormat: 'json' | 'text' | null;
   /** Requests per API key per minute (RATE_LIMIT_PER_MINUTE, default 12000). */
   rateLimitPerMinute: number;
   /** Statement timeout of every query, in ms (QUERY_TIMEOUT_MS, default 10000). */
@@ -136,11 +138,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     eventStoreConnectionString,
     kafkaBrokers,
     warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
+    logFormat: logFormat(blank('LOG_FORMAT')),
     rateLimitPerMinute,
     queryTimeoutMs,
     corsOrigins,
     masterKey: blank('MASTER_KEY'),
   };
+}
+
+function logFormat(value: string | null): 'json' | 'text' | null {
+  if (value === null) return null;
+  if (value !== 'json' && value !== 'text') throw new ConfigError('LOG_FORMAT', `must be "json" or "text", got "${value}"`);
+  return value;
 }
 
 /**

@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './errors';
 export * from './idempotency';
+export * from './idempotent-retry';
 export * from './hash-chain';
 export { PostgresEventStore, EVENT_STORE_NOTIFY_CHANNEL, toRecorded, EVENT_COLUMNS } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions, EventRow } from './postgres/postgres-event-store';

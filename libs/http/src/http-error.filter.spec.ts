@@ -73,6 +73,30 @@ describe('toErrorResponse', () => {
   });
 });
 
+describe('toErrorResponse: database outage', () => {
+  const unavailable = {
+    status: 503,
+    body: { error: 'database-unavailable', message: expect.stringContaining('database is unavailable') },
+    headers: { 'Retry-After': '5' },
+  };
+
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5999'), { code: 'ECONNREFUSED' })],
+    ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
+    ['a pool that cannot connect in time', new Error('timeout exceeded when trying to connect')],
+    ['a server shutting down (57P01)', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['a server in recovery (57P03)', Object.assign(new Error('the database system is in recovery mode'), { code: '57P03' })],
+    ['a wrapped driver error', Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('x'), { code: '08006' }) })],
+    ['an AggregateError of refusals', new AggregateError([Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })], 'connect')],
+  ])('maps %s to 503 database-unavailable with Retry-After', (_name, error) => {
+    expect(toErrorResponse(error)).toEqual(unavailable);
+  });
+
+  it('keeps other database errors internal (a unique violation is a bug, not an outage)', () => {
+    expect(toErrorResponse(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
+  });
+});
+
 describe('statement timeout', () => {
   it('maps PostgreSQL 57014 from statement_timeout to 503 query-timeout, raw or wrapped by TypeORM', () => {
     const pgError = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });

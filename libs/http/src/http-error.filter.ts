@@ -2,10 +2,12 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { HttpAdapterHost } from '@nestjs/core';
 import { RuleViolationError } from '@klantcentraal/domain';
 import { IdempotencyConflictError, RevisionConflictError } from '@klantcentraal/event-store';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '@klantcentraal/postgres';
 
 /** `{ error: <code>, message, details?, …extra top-level fields }` (contract "HTTP"). */
 export type ErrorBody = Readonly<{ error: string; message: string; details?: readonly unknown[] } & Record<string, unknown>>;
-export type ErrorResponse = Readonly<{ status: number; body: ErrorBody }>;
+/** `headers`: extra response headers, e.g. `Retry-After` on 503 `database-unavailable`. */
+export type ErrorResponse = Readonly<{ status: number; body: ErrorBody; headers?: Readonly<Record<string, string>> }>;
 
 const CODE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -74,6 +76,7 @@ export function toErrorResponse(exception: unknown): ErrorResponse | null {
       },
     };
   }
+  if (isDatabaseUnavailable(exception)) return DATABASE_UNAVAILABLE;
   const exposed = exposedHttpError(exception);
   if (exposed) return exposed;
   return null;
@@ -108,6 +111,13 @@ function exposedHttpError(exception: unknown): ErrorResponse | null {
   return { status, body: { error: errorCodeForStatus(status), message: String(e.message ?? 'bad request') } };
 }
 
+/** The database is down or restarting: the request may be retried as it is (nothing was stored by it). */
+const DATABASE_UNAVAILABLE: ErrorResponse = {
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  body: { error: 'database-unavailable', message: `the database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds` },
+  headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+};
+
 const INTERNAL: ErrorResponse = {
   status: HttpStatus.INTERNAL_SERVER_ERROR,
   body: { error: 'internal', message: 'internal server error' },
@@ -129,12 +139,13 @@ export class HttpErrorFilter implements ExceptionFilter {
       this.logger.error(`${response.status} ${response.body.error}: ${response.body.message}`);
     }
     const { httpAdapter } = this.adapterHost;
-    const res = host.switchToHttp().getResponse<{ headersSent?: boolean; end?(): void }>();
+    const res = host.switchToHttp().getResponse<{ headersSent?: boolean; end?(): void; setHeader?(name: string, value: string): void }>();
     if (res.headersSent) {
       // A streamed response (SSE, NDJSON) has already started: the status cannot change any more.
       res.end?.();
       return;
     }
+    for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader?.(name, value);
     httpAdapter.reply(res, response.body, response.status);
   }
 }

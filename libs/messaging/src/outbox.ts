@@ -118,3 +118,9 @@ export function outboxRowFrom(r: {
 
 /** The columns `outboxRowFrom` maps. */
 export const OUTBOX_COLUMNS = 'seq, id, type, customer_id, time, global_position, account_manager, data';
+
+/** Insights written to the outbox and not yet published (`klantcentraal_outbox_backlog`; uses the unsent index). */
+export async function outboxBacklog(client: Queryable): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM feed.insight_outbox WHERE sent_at IS NULL`);
+  return rows[0].n;
+}

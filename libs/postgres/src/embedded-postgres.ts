@@ -31,6 +31,10 @@ export type RunningPostgres = {
   port: number;
   /** Where the cluster's files are (may differ from `<dataDir>/postgres` when running as root). */
   clusterDir: string;
+  /** The postmaster's process id. */
+  pid: number;
+  /** Settles when the server exits, for whatever reason (stop(), a crash, kill -9). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 };
 
@@ -263,6 +267,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
   const args = ['-D', clusterDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   const child: ChildProcess = spawn(bins.postgres, args, { ...(ids ?? {}), env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -285,5 +292,5 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       child.once('exit', () => resolve());
       child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
     }));
-  return { url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, port, clusterDir, stop };
+  return { url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, port, clusterDir, pid: child.pid ?? -1, exited, stop };
 }

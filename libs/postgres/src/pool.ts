@@ -1,4 +1,5 @@
 import { Pool, PoolConfig, types } from 'pg';
+import { CONNECT_TIMEOUT_MS } from './database-unavailable';
 
 // BIGINT (int8) columns hold global positions and counts that stay far below 2^53: parse them as numbers.
 types.setTypeParser(types.builtins.INT8, (value: string) => Number(value));
@@ -14,6 +15,8 @@ export function createPool(connectionString: string, { statementTimeoutMs, ...co
   const pool = new Pool({
     connectionString,
     max: 20,
+    // A bounded connect wait: while the server is down, queries fail fast (503) rather than hang.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     ...(statementTimeoutMs !== undefined && { statement_timeout: statementTimeoutMs }),
     ...config,
   });

@@ -8,3 +8,5 @@ export * from './erasure/erasure.service';
 export * from './erasure/erasure-ledger';
 export * from './store-encryption/encrypt-stored-events';
 export * from './privacy';
+export * from './access-log/access-log';
+export * from './export/subject-access-export';

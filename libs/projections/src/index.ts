@@ -11,7 +11,7 @@ export {
 export type { RebuildOptions, RebuildProgress, RebuildResult } from './projection-rebuild';
 export type { ParkedEvent } from './parked-events';
 export { ProjectionLagError } from './projection-lag.error';
-export { formatLagMetrics } from './projection-metrics';
+export { formatLagMetrics, registerProjectionMetrics, type ProjectionStatusSource } from './projection-metrics';
 export {
   createRunnerBookkeeping,
   PROJECTION_RUNNER_MIGRATIONS,

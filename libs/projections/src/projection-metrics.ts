@@ -1,6 +1,8 @@
+import { Gauge, Registry } from 'prom-client';
 import type { ProjectionStatus } from './projection-runner';
 
-const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+/** Whatever can tell the status of its projections (a runner; several runners share one set of gauges). */
+export type ProjectionStatusSource = Readonly<{ status(): Promise<ProjectionStatus[]> }>;
 
 const GAUGES: readonly { name: string; help: string; value(s: ProjectionStatus): number }[] = [
   {
@@ -25,12 +27,34 @@ const GAUGES: readonly { name: string; help: string; value(s: ProjectionStatus):
   },
 ];
 
-/** Prometheus text exposition format (version 0.0.4) of the runner's status. */
-export function formatLagMetrics(statuses: readonly ProjectionStatus[]): string {
-  const lines: string[] = [];
+/**
+ * The projection gauges, labelled by `projection`, in `registry` (the process's one registry). Each scrape asks
+ * every source once; a source that cannot answer (database down) keeps its last values, so a scrape never fails.
+ */
+export function registerProjectionMetrics(registry: Registry, sources: readonly ProjectionStatusSource[]): void {
+  let pending: Promise<ProjectionStatus[]> | null = null;
+  // The four gauges are collected one after another in one scrape: read the statuses once for all of them.
+  const statuses = () =>
+    (pending ??= Promise.all(sources.map((s) => s.status().catch(() => null))).then((all) => {
+      setImmediate(() => (pending = null));
+      return all.flatMap((one) => one ?? []);
+    }));
   for (const gauge of GAUGES) {
-    lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
-    for (const s of statuses) lines.push(`${gauge.name}{projection="${escapeLabel(s.projection)}"} ${gauge.value(s)}`);
+    new Gauge({
+      name: gauge.name,
+      help: gauge.help,
+      labelNames: ['projection'],
+      registers: [registry],
+      async collect() {
+        for (const s of await statuses()) this.set({ projection: s.projection }, gauge.value(s));
+      },
+    });
   }
-  return `${lines.join('\n')}\n`;
+}
+
+/** Prometheus text exposition of `sources` alone (the projections CLI). */
+export async function formatLagMetrics(sources: readonly ProjectionStatusSource[]): Promise<string> {
+  const registry = new Registry();
+  registerProjectionMetrics(registry, sources);
+  return registry.metrics();
 }

@@ -240,6 +240,10 @@ export class ProjectionRunner {
   private markCaughtUp(position: number): void {
     if (!this.caughtUp) this.logger.log(`caught up at position ${position}; following the log live`);
     this.caughtUp = true;
+    // Reaching the head proves the database answers again (after an outage no new event may come to say so).
+    if (this.lastError !== null) this.logger.log(`recovered: following the log again at position ${position}`);
+    this.lastError = null;
+    this.consecutiveFailures = 0;
   }
 
   /**
@@ -359,7 +363,7 @@ export class ProjectionRunner {
 
   /** Prometheus text exposition: `klantcentraal_projection_lag_events{projection="…"}`, `…_lag_seconds`, … */
   async metrics(): Promise<string> {
-    return formatLagMetrics(await this.status());
+    return formatLagMetrics([this]);
   }
 
   readiness(): Readiness {

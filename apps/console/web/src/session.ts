@@ -2,7 +2,7 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 
 export type Role = 'ingest' | 'analyst' | 'sales' | 'auditor' | 'admin';
-export type Session = { keyName: string; roles: Role[]; accountManager: string | null };
+export type Session = { keyName: string; roles: Role[]; accountManager: string | null; contactsMasked: boolean };
 
 export type NavItem = { href: string; label: string; roles: Role[] };
 

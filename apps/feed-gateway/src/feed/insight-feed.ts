@@ -65,6 +65,9 @@ export class InsightFeed {
   }
 
   async open({ response, filter, resumeAfter }: OpenFeed): Promise<void> {
+    // Find where to resume before the stream starts: while the database is down this throws, and the request is
+    // answered 503 database-unavailable like every other endpoint instead of a 200 stream that closes at once.
+    const after = resumeAfter === null ? null : await seqOf(this.pool, resumeAfter);
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -77,7 +80,7 @@ export class InsightFeed {
     this.connections.add(connection);
     connection.comment('klantcentraal insight feed');
     try {
-      if (resumeAfter !== null) await this.writeHistory(connection, resumeAfter);
+      if (resumeAfter !== null) await this.writeHistory(connection, resumeAfter, after);
       connection.goLive();
     } catch (err) {
       this.logger.warn(`feed: history for a connection failed (${errorMessage(err)}); closing it`);
@@ -85,8 +88,7 @@ export class InsightFeed {
     }
   }
 
-  private async writeHistory(connection: FeedConnection, resumeAfter: string): Promise<void> {
-    const after = await seqOf(this.pool, resumeAfter);
+  private async writeHistory(connection: FeedConnection, resumeAfter: string, after: number | null): Promise<void> {
     if (after === null) {
       connection.comment(`Last-Event-ID ${resumeAfter} is not in the feed's history; continuing live`);
       return;

@@ -1,6 +1,6 @@
 /**
- * The steps the single-customer and the bulk handler share: turning what the client sent into events to append,
- * the idempotency check, and loading a stream's rule state.
+ * Steps of the ingest pipeline: turning what the client sent into events to append, and loading a stream's rule
+ * state. (Idempotency is the store's rule: findIdempotentResult.)
  */
 import {
   customerStreamName,
@@ -12,13 +12,7 @@ import {
   type CustomerStreamState,
   type RecordedBy,
 } from '@klantcentraal/domain';
-import {
-  IdempotencyConflictError,
-  idempotencyHash,
-  type EventStore,
-  type EventToAppend,
-  type RecordedEvent,
-} from '@klantcentraal/event-store';
+import type { EventStore, EventToAppend } from '@klantcentraal/event-store';
 
 /** One event as the client sent it (validated). */
 export type TouchpointInput = Readonly<{
@@ -74,43 +68,6 @@ export function prepareTouchpoint(customerId: string, input: TouchpointInput, co
 }
 
 /**
- * The idempotency check, before any rule is checked: null when none of the client's eventIds is stored (a new
- * batch); the stored events, in batch order, when every event is stored with the same payload in the same stream
- * (an identical retry); otherwise an IdempotencyConflictError (a changed payload, or stored and new events mixed).
- */
-export async function findStoredBatch(
-  store: EventStore,
-  batch: readonly PreparedTouchpoint[],
-): Promise<readonly RecordedEvent[] | null> {
-  const claimed = batch.filter((t) => t.clientEventId);
-  if (claimed.length === 0) return null;
-  const stored = await store.findByEventIds(claimed.map((t) => t.toAppend.eventId));
-  if (stored.length === 0) return null;
-
-  const byId = new Map(stored.map((e) => [e.eventId.toLowerCase(), e]));
-  const indexOf = new Map(batch.map((t, index) => [t, index]));
-  const position = (t: PreparedTouchpoint) => `events[${indexOf.get(t)}]`;
-  const changed = claimed.filter((t) => {
-    const original = byId.get(t.toAppend.eventId);
-    return original && (original.stream !== t.stream || original.payloadHash !== idempotencyHash(t.toAppend.idempotencyPayload));
-  });
-  if (changed.length > 0) {
-    throw new IdempotencyConflictError(
-      `${changed.map(position).join(', ')}: eventId already stored with a different payload or for another customer`,
-      changed.map((t) => t.toAppend.eventId),
-    );
-  }
-  const fresh = batch.filter((t) => !byId.has(t.toAppend.eventId));
-  if (fresh.length > 0) {
-    throw new IdempotencyConflictError(
-      `the batch mixes already stored events with new ones (${fresh.map(position).join(', ')} are new); resend the exact original batch`,
-      [...byId.keys()],
-    );
-  }
-  return batch.map((t) => byId.get(t.toAppend.eventId)!);
-}
-
-/**
  * The event types the rule state is built from (those evolveStreamState does not ignore); reading only these keeps
  * the load cheap on long streams. ingest-rule-state.spec.ts proves every other type leaves the state unchanged.
  */
@@ -140,16 +97,4 @@ export async function loadRuleState(store: EventStore, stream: string): Promise<
     state = evolveStreamState(state, { type: recorded.type, data: recorded.data } as CustomerEvent);
   }
   return { revision, state };
-}
-
-/** Smallest and largest of the stored events' revisions and positions: the original answer to a retried batch. */
-export function span(events: readonly RecordedEvent[]) {
-  const revisions = events.map((e) => e.streamRevision);
-  const positions = events.map((e) => e.globalPosition);
-  return {
-    firstRevision: Math.min(...revisions),
-    lastRevision: Math.max(...revisions),
-    firstPosition: Math.min(...positions),
-    lastPosition: Math.max(...positions),
-  };
 }

@@ -44,6 +44,7 @@ import type {
 } from '../event-store.port';
 import { envelopeTail, streamFragment } from '../hash-chain';
 import { canonicalJson, idempotencyHash } from '../idempotency';
+import { idempotentAnswer } from '../idempotent-retry';
 import { NotificationListener } from './notification-listener';
 import { EVENT_STORE_NOTIFY_CHANNEL, REQUIRE_ANY, REQUIRE_IMPOSSIBLE, REQUIRE_NO_STREAM } from './postgres-append.migrations';
 
@@ -178,50 +179,12 @@ function prepare(appends: readonly StreamAppend[]): PreparedBatch {
   return { appends: prepared, ids, byId };
 }
 
-/**
- * The idempotency answer for a batch given the events already stored with its ids: null when none is stored (write
- * it), the original result when every one is stored with the same payload in the same stream, else a conflict.
- */
-function idempotentAnswer(batch: PreparedBatch, stored: readonly StoredRef[]): MultiAppendResult | null {
-  if (stored.length === 0) return null;
-  const byId = new Map(stored.map((s) => [s.event_id, s]));
-  const different = stored.filter((s) => {
-    const wanted = batch.byId.get(s.event_id);
-    return !wanted || wanted.hash !== s.payload_hash || wanted.stream !== s.stream;
-  });
-  if (different.length > 0) {
-    throw new IdempotencyConflictError(
-      `eventId already stored with a different payload or in another stream: ${different.map((s) => s.event_id).join(', ')}`,
-      different.map((s) => s.event_id),
-    );
-  }
-  if (stored.length < batch.ids.length) {
-    const known = stored.map((s) => s.event_id);
-    throw new IdempotencyConflictError(
-      `the batch mixes already stored and new eventIds (resend the exact original batch); stored: ${known.join(', ')}`,
-      known,
-    );
-  }
-  const streams = batch.appends.map((a) => {
-    const refs = a.events.map((e) => byId.get(e.id)!);
-    const revisions = refs.map((r) => r.stream_revision);
-    const positions = refs.map((r) => Number(r.global_position));
-    return {
-      stream: a.stream,
-      written: false,
-      firstRevision: Math.min(...revisions),
-      lastRevision: Math.max(...revisions),
-      firstPosition: Math.min(...positions),
-      lastPosition: Math.max(...positions),
-    };
-  });
-  return {
-    written: false,
-    count: batch.ids.length,
-    firstPosition: Math.min(...streams.map((s) => s.firstPosition)),
-    lastPosition: Math.max(...streams.map((s) => s.lastPosition)),
-    streams,
-  };
+/** The one idempotency rule (idempotent-retry.ts), given the rows stored with the batch's ids. */
+function idempotentAnswerFor(appends: readonly StreamAppend[], stored: readonly StoredRef[]): MultiAppendResult | null {
+  return idempotentAnswer(
+    appends,
+    stored.map((s) => ({ eventId: s.event_id, stream: s.stream, streamRevision: s.stream_revision, globalPosition: Number(s.global_position), payloadHash: s.payload_hash })),
+  );
 }
 
 type AppendPlan = {
@@ -338,7 +301,7 @@ export class PostgresEventStore implements EventStore {
         return await this.write(client, batch);
       } catch (err) {
         if (err instanceof RevisionConflictError || isUniqueViolation(err, 'events_event_id_key')) {
-          const known = idempotentAnswer(batch, await this.findForIdempotency(client, batch.ids));
+          const known = idempotentAnswerFor(appends, await this.findForIdempotency(client, batch.ids));
           if (known) return known;
         }
         throw err;

@@ -4,6 +4,7 @@ import { api, query } from '../api';
 import { moment } from '../format';
 import { ProfileSummary, TouchpointsByType } from '../profile-summary';
 import type { Profile } from '../profile-types';
+import { useSession } from '../session';
 import { ErrorMessage, Loading, PageHeader } from '../ui';
 import { useApi } from '../use-api';
 
@@ -14,6 +15,7 @@ export function ProfilePage() {
   const { params } = useRoute();
   const { query: search } = useLocation();
   const id = params.id;
+  const { contactsMasked } = useSession();
   // After an erasure the privacy page links here with the erasure's position: read our own write.
   const headers = search.minPosition ? { 'x-min-position': search.minPosition } : undefined;
   const profile = useApi<Profile>(`/v1/customers/${encodeURIComponent(id)}`, headers);
@@ -38,13 +40,14 @@ export function ProfilePage() {
       <div class="grid two">
         <section class="card" aria-labelledby="contacts-heading">
           <h2 id="contacts-heading">Contacts</h2>
+          {contactsMasked && p.contacts.some((c) => c.name === null) ? <p class="muted small">Names and e-mail addresses of contacts are not shown to analysts.</p> : null}
           {p.contacts.length === 0 ? (
             <p class="muted">No contacts recorded.</p>
           ) : (
             <ul class="contacts">
               {p.contacts.map((c) => (
                 <li>
-                  <span class="contact-name">{c.name ?? 'Erased'}</span>
+                  <span class="contact-name">{c.name ?? (contactsMasked ? 'Name withheld' : 'Erased')}</span>
                   <span class="muted">
                     {c.dmuRole} · <code>{c.contactId}</code>
                     {c.email ? <> · {c.email}</> : null}
@@ -56,12 +59,12 @@ export function ProfilePage() {
         </section>
         <TouchpointsByType profile={p} />
       </div>
-      <Timeline customerId={p.customerId} headers={headers} />
+      <Timeline customerId={p.customerId} headers={headers} masked={contactsMasked} />
     </section>
   );
 }
 
-function Timeline({ customerId, headers }: { customerId: string; headers?: Record<string, string> }) {
+function Timeline({ customerId, headers, masked }: { customerId: string; headers?: Record<string, string>; masked: boolean }) {
   const [items, setItems] = useState<Touchpoint[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<Error | null>(null);
@@ -92,7 +95,7 @@ function Timeline({ customerId, headers }: { customerId: string; headers?: Recor
             <span class={`dot dot-${category(t.type)}`} aria-hidden="true" />
             <div>
               <strong>{t.type}</strong>
-              <span class="muted"> {summary(t.data)}</span>
+              <span class="muted"> {summary(t.data, masked && t.type === 'ContactAdded' ? 'withheld' : 'erased')}</span>
             </div>
           </li>
         ))}
@@ -107,11 +110,11 @@ function Timeline({ customerId, headers }: { customerId: string; headers?: Recor
   );
 }
 
-/** The event's data in one line; erased personal values read "erased". */
-function summary(data: Record<string, unknown>): string {
+/** The event's data in one line; a null personal value reads "erased" (or "withheld" when masked for the role). */
+function summary(data: Record<string, unknown>, nullAs: string): string {
   return Object.entries(data)
     .map(([key, value]) => {
-      if (value === null) return `${key}: erased`;
+      if (value === null) return `${key}: ${nullAs}`;
       if (Array.isArray(value)) return `${key}: ${value.length}`;
       if (typeof value === 'object') return null;
       return `${key}: ${String(value)}`;
