@@ -1,5 +1,5 @@
 /**
- * Append benchmark of the PostgreSQL event store.
+ * Append benchmark of the PostgreSQL event store, behind the privacy layer (personal fields encrypted) as the platform uses it.
  *
  * - append: `events` events in batches of `batchSize` (100 in the contract's benchmark) to ONE customer stream each,
  *   spread over `customers` customers, with `writers` (default 4) concurrent connections, each appending with an exact expected
@@ -11,15 +11,16 @@
  *
  * Runs in a fresh database it creates next to `url`'s and drops afterwards. Payloads are generated before timing.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as os from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createPool, ensureDatabase, runMigrations, withDatabase } from '@klantcentraal/postgres';
+import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import {
   EVENT_STORE_MIGRATIONS,
   idempotencyHash,
-  PostgresEventStore,
   type EventToAppend,
   type ExpectedRevision,
 } from '@klantcentraal/event-store';
@@ -126,12 +127,14 @@ export async function appendBenchmark(opts: AppendBenchmarkOptions): Promise<App
   const writers = opts.writers ?? APPEND_WRITERS;
   const pool = createPool(url, { max: writers + 2 });
   try {
-    await runMigrations(url, EVENT_STORE_MIGRATIONS);
+    await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS]);
     const settings = await pool.query<{ name: string; setting: string }>(
       `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')`,
     );
     const durable = settings.rows.every((r) => r.setting === 'on');
-    const store = new PostgresEventStore(pool);
+    // As the platform appends: behind the privacy layer, so personal fields (MailSent.subject, NpsResponded.improvement)
+    // are encrypted with a data key per customer — the append figures pay for it.
+    const store = privateEventStore(pool, { masterKey: randomBytes(32).toString('base64'), dataDir: os.tmpdir() });
 
     // Batches: batchSize events to one customer stream each; customers round-robin over a random permutation,
     // partitioned over the writers so each writer knows its customers' exact revisions (no conflicts by design).
