@@ -16,6 +16,7 @@ import { appendBenchmark } from './append.bench';
 import { httpBulkBenchmark } from './http-bulk.bench';
 import { longStreamBenchmark } from './long-stream.bench';
 import { auditBenchmark } from './audit.bench';
+import { erasureBenchmark } from './erasure.bench';
 import { feedBenchmark } from './feed.bench';
 import { projectionsBenchmark } from './projections.bench';
 import { benchDatabase, type BenchDatabase } from './support';
@@ -44,12 +45,24 @@ const SIZES = {
   'warehouse-queries': 20,
   'feed-samples': 300,
   'feed-bulk-events': 50_000,
+  'erasure-customers': 9,
   'long-stream-events': 100_000,
   'long-stream-as-of-queries': 5,
 };
 type Sizes = typeof SIZES;
 
 const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'erasure',
+    async run(sizes) {
+      const db = await benchDatabase('erasure');
+      try {
+        return { erasure: await erasureBenchmark({ databaseUrl: db.url, customers: sizes['erasure-customers'], eventsPerCustomer: 1000 }) };
+      } finally {
+        await db.stop();
+      }
+    },
+  },
   {
     name: 'append',
     async run(sizes) {

@@ -88,6 +88,7 @@ describe('privacy over HTTP (roles, erasure, access log)', () => {
     const segment = await call('GET', '/v1/customers?limit=500', KEYS.sales);
     expect(segment.body.items.map((p: { customerId: string }) => p.customerId)).toEqual([ACME]);
     expect((await call('GET', '/v1/customers?accountManager=u-2', KEYS.sales)).body.items).toEqual([]);
+    expect((await call('GET', '/v1/feed?accountManager=u-2', KEYS.sales)).status).toBe(404); // another manager's feed
 
     const analyst = await call('GET', `/v1/customers/${ACME}`, KEYS.analyst);
     expect(analyst.body.contacts).toEqual([

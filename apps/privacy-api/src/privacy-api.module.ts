@@ -1,12 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Pool } from 'pg';
 import type { EventStore } from '@klantcentraal/event-store';
-import type { ErasureService } from '@klantcentraal/privacy';
+import { PersonalDataPolicyModule, type ErasureService } from '@klantcentraal/privacy';
 import { AccessLogController } from './access-log/access-log.controller';
 import { ErasuresController } from './erasures/erasures.controller';
 import { ExportController } from './export/export.controller';
-import { PersonalDataInterceptor } from './policy/personal-data.interceptor';
 import { ERASURES, PRIVACY_EVENT_STORE, PRIVACY_POOL } from './privacy-api.tokens';
 
 export type PrivacyApiOptions = Readonly<{
@@ -26,12 +24,12 @@ export class PrivacyApiModule {
   static register(options: PrivacyApiOptions): DynamicModule {
     return {
       module: PrivacyApiModule,
+      imports: [PersonalDataPolicyModule.register({ pool: options.pool })],
       controllers: [ErasuresController, ExportController, AccessLogController],
       providers: [
         { provide: PRIVACY_POOL, useValue: options.pool },
         { provide: PRIVACY_EVENT_STORE, useValue: options.eventStore },
         { provide: ERASURES, useValue: options.erasures },
-        { provide: APP_INTERCEPTOR, useClass: PersonalDataInterceptor },
       ],
     };
   }

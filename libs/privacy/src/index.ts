@@ -10,3 +10,5 @@ export * from './store-encryption/encrypt-stored-events';
 export * from './privacy';
 export * from './access-log/access-log';
 export * from './export/subject-access-export';
+export { PersonalDataPolicyModule } from './policy/personal-data-policy.module';
+export { PERSONAL_DATA_ROUTES, type RoutePolicy } from './policy/personal-data.policy';

@@ -2,9 +2,11 @@ import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestIntercep
 import { from, lastValueFrom, Observable, of } from 'rxjs';
 import type { Pool } from 'pg';
 import { accountScope, masksContacts, principalOf } from '@klantcentraal/auth';
-import { recordAccess } from '@klantcentraal/privacy';
-import { PRIVACY_POOL } from '../privacy-api.tokens';
+import { recordAccess } from '../access-log/access-log';
 import { PERSONAL_DATA_ROUTES } from './personal-data.policy';
+
+/** The pool the policy reads account managers from and writes the access log with. */
+export const PERSONAL_DATA_POOL = Symbol('PERSONAL_DATA_POOL');
 
 type HttpRequest = {
   method: string;
@@ -24,7 +26,7 @@ type HttpRequest = {
 export class PersonalDataInterceptor implements NestInterceptor {
   private readonly logger = new Logger('privacy');
 
-  constructor(@Inject(PRIVACY_POOL) private readonly pool: Pool) {}
+  constructor(@Inject(PERSONAL_DATA_POOL) private readonly pool: Pool) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
@@ -36,7 +38,10 @@ export class PersonalDataInterceptor implements NestInterceptor {
     const scope = accountScope(principal);
     if (scope !== null && policy.scopedListFilter) {
       const asked = request.query['accountManager'];
-      if (asked !== undefined && asked !== scope) return of({ items: [], nextCursor: null });
+      if (asked !== undefined && asked !== scope) {
+        if (policy.stream) throw new NotFoundException({ error: 'not-found', message: `no feed for account manager ${String(asked)} under this key` });
+        return of({ items: [], nextCursor: null });
+      }
       Object.defineProperty(request, 'query', { value: { ...request.query, accountManager: scope }, configurable: true, enumerable: true, writable: true });
     }
     if (policy.stream) return next.handle();
