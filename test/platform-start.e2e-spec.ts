@@ -141,5 +141,5 @@ describe('npm start (all-in-one platform)', () => {
     }
     expect(fs.existsSync(path.join(clusterDir, 'postmaster.pid'))).toBe(false);
     expect(postgresProcesses(clusterDir)).toEqual([]);
-  });
+  }, 300_000); // two cold starts (migrations, demo data, the console bundle) on a possibly busy machine
 });

@@ -194,10 +194,12 @@ describe('ingest under hostile input', () => {
       let sent = 0;
       let rejected = 0;
       let accepted = 0;
+      // Requests run one at a time, so the count after one request is the count before the next.
+      let count = await fz.eventCount();
       await fc.assert(
         fc.asyncProperty(request, async ({ bulk, customerId, body, contentType }) => {
           sent++;
-          const before = await fz.eventCount();
+          const before = count;
           let payload = body;
           if (bulk) {
             // Bulk envelopes carry their customerId.
@@ -215,7 +217,7 @@ describe('ingest under hostile input', () => {
           const res = await post(path, payload, { authorization: `Bearer ${FUZZ_KEYS.ingest}`, ...(contentType ? { 'content-type': contentType } : {}) });
           const violation = contractViolation(res);
           if (violation) throw new Error(`POST ${path} ${payload.slice(0, 300)} → ${violation}`);
-          const after = await fz.eventCount();
+          const after = (count = await fz.eventCount());
           if (res.status >= 400) {
             rejected++;
             if (after !== before) throw new Error(`POST ${path} was rejected (${res.status}) but stored ${after - before} events`);
@@ -223,12 +225,12 @@ describe('ingest under hostile input', () => {
             accepted++;
           }
         }),
-        { numRuns: 2000, endOnFailure: true },
+        { numRuns: 1500, endOnFailure: true },
       );
-      expect(sent).toBe(2000);
+      expect(sent).toBe(1500);
       // Both sides of the edge were exercised.
       expect(accepted).toBeGreaterThan(50);
       expect(rejected).toBeGreaterThan(500);
-    });
+    }, 300_000); // ~50 s alone; more while the machine is busy
   });
 });

@@ -3,6 +3,7 @@
  * service on one HTTP origin, demo data on a first start. Also used by the end-to-end tests and benchmarks.
  */
 import * as fs from 'node:fs';
+import type { Server } from 'node:http';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,7 +14,7 @@ import { ensureConsoleAssets, serveConsole } from '@klantcentraal/console';
 import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcentraal/config';
 import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@klantcentraal/event-store';
+import { EVENT_STORE_MIGRATIONS, openEventStore, PostgresEventStore } from '@klantcentraal/event-store';
 import { createPrivacy, EncryptingEventStore, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { PrivacyApiModule } from '@klantcentraal/privacy-api';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
@@ -29,13 +30,11 @@ import {
   requestLoggingModule,
   useRootLogger,
 } from '@klantcentraal/observability';
-import { PROJECTOR_MIGRATIONS, startProjector } from '@klantcentraal/projector';
+import { FULL_PROJECTOR_MIGRATIONS, registerProjectorMetrics, startPartitionedProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
-import { FeedGatewayModule } from '@klantcentraal/feed-gateway';
-import { createProjections, startInsightTimer } from '@klantcentraal/read-models';
-import { ProjectionRunner, registerProjectionMetrics } from '@klantcentraal/projections';
-import { createWarehouseProjections, ensureWarehouseReader, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
-import { createPool, ensureAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
+import { FeedGatewayModule, InsightFeed } from '@klantcentraal/feed-gateway';
+import { ensureWarehouseReader } from '@klantcentraal/warehouse';
+import { createPool, ensureAppRole, ensureDatabase, runMigrations, superviseEmbeddedPostgres, withDatabase } from '@klantcentraal/postgres';
 
 export type RunningPlatform = {
   url: string;
@@ -49,12 +48,20 @@ export type RunningPlatform = {
 };
 
 const DATABASE_NAME = 'klantcentraal';
+
+/** Every migration of the all-in-one platform (also run by restore, which loads into the same schema). */
+export const PLATFORM_MIGRATIONS = [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...FULL_PROJECTOR_MIGRATIONS];
 /** The first customer of the demo data set (prefix `c-`). */
 const DEMO_CUSTOMER_ID = 'c-00001';
 
 export type StartOptions = Readonly<{
   /** Log only warnings and errors (benchmarks, tests). */
   quiet?: boolean;
+  /**
+   * The embedded PostgreSQL could not be kept running (supervised: restarted after a crash, given up after repeated
+   * failures). Default: log it and exit the process with status 1.
+   */
+  onFatal?: (error: Error) => void;
 }>;
 
 export async function startPlatform(config: PlatformConfig, options: StartOptions = {}): Promise<RunningPlatform> {
@@ -75,20 +82,23 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   });
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups);
-    const applied = await runMigrations(databaseUrl, [
-      ...EVENT_STORE_MIGRATIONS,
-      ...PRIVACY_MIGRATIONS,
-      ...PROJECTOR_MIGRATIONS,
-      ...WAREHOUSE_MIGRATIONS,
-    ]);
+    const onFatal =
+      options.onFatal ??
+      ((error: Error) => {
+        logger.error(error.message);
+        process.exit(1);
+      });
+    const { url: databaseUrl, adminUrl } = await database(config, logger, cleanups, onFatal);
+    const applied = await runMigrations(databaseUrl, PLATFORM_MIGRATIONS);
     if (applied.length) logger.log(`migrations applied: ${applied.join(', ')}`);
 
     // Background work (projections, rebuilds, timers, relay) may run long statements: no statement timeout here.
     const pool: Pool = createPool(databaseUrl, { max: 12 });
     cleanups.push(() => pool.end());
     // Privacy at the port: every service below sees the store through the encrypting layer.
-    const privacy = createPrivacy({ pool, store: new PostgresEventStore(pool), masterKey: config.masterKey, dataDir: config.dataDir, storeOnPool: true });
+    // EVENT_STORE picks the store (a server that does not answer fails the start); personal fields are encrypted above it.
+    const store = await openEventStore(config, pool);
+    const privacy = createPrivacy({ pool, store, masterKey: config.masterKey, dataDir: config.dataDir, storeOnPool: config.eventStore === 'postgres' });
     const eventStore = privacy.eventStore;
     cleanups.push(() => eventStore.close());
     const prepared = await privacy.prepare();
@@ -100,8 +110,10 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     // query-timeout); it sees events through the same privacy layer (same key store).
     const apiPool: Pool = createPool(databaseUrl, { max: 24, statementTimeoutMs: config.queryTimeoutMs });
     cleanups.push(() => apiPool.end());
-    const apiEventStore = new EncryptingEventStore(new PostgresEventStore(apiPool), privacy.keyStore);
-    cleanups.push(() => apiEventStore.close());
+    // (With EventStoreDB the requests share the one client: its calls carry their own deadlines.)
+    const apiEventStore =
+      config.eventStore === 'postgres' ? new EncryptingEventStore(new PostgresEventStore(apiPool), privacy.keyStore) : eventStore;
+    if (apiEventStore !== eventStore) cleanups.push(() => apiEventStore.close());
 
     if (config.demoData && (await eventStore.headPosition()) === 0) {
       const started = Date.now();
@@ -112,24 +124,17 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       logger.log(`demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
 
-    const projector = startProjector({
+    // The same projector as `npm run start:projector` (read models, insights, warehouse, insight timer): alone it owns
+    // every partition; standalone projectors started against the same database share them with it.
+    const projector = startPartitionedProjector({
       pool,
       store: eventStore,
-      projections: createProjections({ insights: true }),
-      logger: new Logger('projector'),
+      databaseUrl,
+      partitions: config.projectionPartitions,
+      logger: (context) => new Logger(context),
     });
     cleanups.push(() => projector.stop());
-    const runner = projector.runner;
-    // The datamining warehouse (schema `warehouse`) has its own runner: own checkpoints, rebuilt on its own.
-    const warehouse = new ProjectionRunner({
-      pool,
-      store: eventStore,
-      schema: WAREHOUSE_SCHEMA,
-      projections: createWarehouseProjections(),
-      logger: new Logger('warehouse'),
-    });
-    warehouse.start();
-    cleanups.push(() => warehouse.stop());
+    const { runner, warehouse } = projector;
     try {
       const reader = await ensureWarehouseReader({
         databaseUrl: adminUrl,
@@ -141,9 +146,6 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     } catch (err) {
       logger.warn(`warehouse read-only role not created (${(err as Error).message}); SQL access for analysts is unavailable`);
     }
-    // Time-caused insights (an SLA breached, a customer departed by inactivity) need no new event.
-    const insightTimer = startInsightTimer({ pool, store: eventStore, logger: new Logger('insight-timer') });
-    cleanups.push(() => insightTimer.stop());
 
     // Insights leave through the outbox; the relay publishes them to Kafka when brokers are configured.
     if (config.kafkaBrokers) {
@@ -162,7 +164,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     // One registry for everything /metrics shows (contract v1.2 "Metrics").
     const metrics = new Metrics();
     metrics.watchDatabase(apiPool); // the pool requests wait on
-    registerProjectionMetrics(metrics.registry, [runner, warehouse]);
+    registerProjectorMetrics(metrics, projector); // lag per projection, partitions owned
     metrics.gauge('klantcentraal_outbox_backlog', 'Insights in the outbox not yet published to Kafka.', () => outboxBacklog(pool));
 
     const devKeys = config.apiKeys ? null : generateDevKeys(config.dataDir);
@@ -180,8 +182,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
           HealthModule.register({
             checks: {
               database: () => apiPool.query('SELECT 1'),
-              projector: () => runner.isReady(),
-              warehouse: () => warehouse.isReady(),
+              projector: () => projector.isReady(),
             },
           }),
           IngestApiModule.register({ eventStore: apiEventStore }),
@@ -213,7 +214,15 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     });
     const consoleDir = await consoleAssets;
     if (consoleDir) serveConsole(app, consoleDir);
-    cleanups.push(() => app.close());
+    // Graceful stop (contract v1.2): not ready, SSE streams end (clients resume elsewhere with Last-Event-ID), no new
+    // connections, in-flight requests get up to 10 s; only then the services and the projectors (which commit the
+    // batch in hand) stop.
+    cleanups.push(async () => {
+      app.get(Readiness).markNotReady();
+      app.get(InsightFeed).closeConnections();
+      await drainHttp(app.getHttpServer() as Server, 10_000);
+      await app.close();
+    });
     await app.listen(config.port, config.host);
     app.get(Readiness).markReady();
     const address = app.getHttpServer().address() as { port: number };
@@ -225,17 +234,35 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   }
 }
 
+/** Stop accepting connections; resolve once in-flight requests are answered, or after `graceMs` cut what is left. */
+function drainHttp(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections(); // keep-alive connections with no request in flight
+  });
+}
+
 /**
  * The platform's database: DATABASE_URL as given, or a database on an embedded cluster under DATA_DIR, worked on as
  * the non-superuser role that owns it (`url`); `adminUrl` is the privileged connection for creating roles.
  */
-async function database(
+export async function database(
   config: PlatformConfig,
   logger: Logger,
   cleanups: (() => Promise<unknown>)[],
+  onFatal: (error: Error) => void,
 ): Promise<{ url: string; adminUrl: string }> {
   if (config.databaseUrl) return { url: config.databaseUrl, adminUrl: config.databaseUrl };
-  const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (m) => logger.log(`[postgres] ${m}`) });
+  const pg = await superviseEmbeddedPostgres({
+    dataDir: config.dataDir,
+    log: (m) => logger.log(`[postgres] ${m}`),
+    onGiveUp: onFatal,
+  });
   cleanups.push(() => pg.stop());
   await ensureDatabase(pg.url, DATABASE_NAME);
   const adminUrl = withDatabase(pg.url, DATABASE_NAME);

@@ -1,7 +1,8 @@
 /**
  * `npm run projections -- <command>`:
  *
- *   status                      checkpoint, head, lag and parked events per projection
+ *   status                      checkpoint, head, lag and parked events per projection; each partition's owner
+ *                               (a running `start:projector`) and checkpoint
  *   metrics                     the same as Prometheus text
  *   parked [name]               parked (poison) events
  *   retry [name] [position]     re-apply parked events after a fix (all, one projection's, or one event)
@@ -14,7 +15,17 @@ import { ConfigError, loadConfig, redactUrl, resolveDatabaseUrl } from '@klantce
 import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
-import { formatLagMetrics, ProjectionRunner, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
+import type { Pool } from 'pg';
+import {
+  allPartitions,
+  formatLagMetrics,
+  ProjectionRunner,
+  readPartitionCheckpoints,
+  readPartitionOwnership,
+  type PartitionCheckpoint,
+  type ProjectorLogger,
+  type RebuildProgress,
+} from '@klantcentraal/projections';
 import { createProjections } from '@klantcentraal/read-models';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { PROJECTOR_MIGRATIONS } from './projector';
@@ -23,7 +34,7 @@ const READ_MODEL_PROJECTIONS = createProjections({ insights: true });
 const WAREHOUSE_PROJECTIONS = createWarehouseProjections();
 
 const USAGE = `usage: npm run projections -- <command>
-  status                    checkpoint, head, lag and parked events per projection
+  status                    checkpoint, head, lag and parked events per projection; owner and checkpoint per partition
   metrics                   lag as Prometheus text
   parked [name]             list parked (poison) events
   retry [name] [position]   re-apply parked events (after a fix)
@@ -74,8 +85,11 @@ async function main(argv: readonly string[]): Promise<number> {
   // Decrypting: a rebuild folds plaintext (or null where erased), never ciphertext.
   const store = privateEventStore(pool, config);
   // Two runners, as in the platform: the read models (schema read_models) and the warehouse (schema warehouse).
-  const readModels = new ProjectionRunner({ pool, store, projections: READ_MODEL_PROJECTIONS, logger });
-  const warehouse = new ProjectionRunner({ pool, store, schema: WAREHOUSE_SCHEMA, projections: WAREHOUSE_PROJECTIONS, logger });
+  // Never started here: they read and rebuild. Partitioned like the projectors, so a rebuild's swap goes on from each
+  // partition's own checkpoint.
+  const partitions = allPartitions(config.projectionPartitions);
+  const readModels = new ProjectionRunner({ pool, store, projections: READ_MODEL_PROJECTIONS, logger, partitions });
+  const warehouse = new ProjectionRunner({ pool, store, schema: WAREHOUSE_SCHEMA, projections: WAREHOUSE_PROJECTIONS, logger, partitions });
   const both = [
     { runner: readModels, names: READ_MODEL_PROJECTIONS.map((p) => p.name) },
     { runner: warehouse, names: WAREHOUSE_PROJECTIONS.map((p) => p.name) },
@@ -118,6 +132,7 @@ async function main(argv: readonly string[]): Promise<number> {
             })),
           ),
         );
+        console.log(`\n${await partitionTable(pool, config.projectionPartitions)}`);
         return 0;
       }
       case 'metrics':
@@ -167,6 +182,31 @@ async function main(argv: readonly string[]): Promise<number> {
     await store.close();
     await pool.end();
   }
+}
+
+/** Per partition: its owner (the lease; `live` while that projector holds the lock) and lowest checkpoint per schema. */
+async function partitionTable(pool: Pool, count: number): Promise<string> {
+  const [leases, readModels, warehouse] = await Promise.all([
+    readPartitionOwnership(pool),
+    readPartitionCheckpoints(pool, 'read_models', READ_MODEL_PROJECTIONS.map((p) => p.name), count),
+    readPartitionCheckpoints(pool, WAREHOUSE_SCHEMA, WAREHOUSE_PROJECTIONS.map((p) => p.name), count),
+  ]);
+  const lowestOf = (rows: readonly PartitionCheckpoint[], partition: number) =>
+    Math.min(...rows.filter((r) => r.partition === partition).map((r) => r.position));
+  const byPartition = new Map(leases.map((l) => [l.partition, l]));
+  return table(
+    Array.from({ length: count }, (_, partition) => {
+      const lease = byPartition.get(partition);
+      return {
+        partition,
+        owner: lease?.held ? lease.owner : '(none)',
+        epoch: lease?.epoch ?? 0,
+        'owned since': lease?.held ? lease.acquiredAt : '',
+        'checkpoint (read models)': lowestOf(readModels, partition),
+        'checkpoint (warehouse)': lowestOf(warehouse, partition),
+      };
+    }),
+  );
 }
 
 main(process.argv.slice(2))

@@ -1,1 +1,8 @@
-export { startProjector, PROJECTOR_MIGRATIONS, type ProjectorOptions, type RunningProjector } from './projector';
+export { PROJECTOR_MIGRATIONS } from './projector';
+export {
+  FULL_PROJECTOR_MIGRATIONS,
+  registerProjectorMetrics,
+  startPartitionedProjector,
+  type PartitionedProjectorOptions,
+  type RunningPartitionedProjector,
+} from './partitioned-projector';

@@ -17,7 +17,7 @@ import { runMigrations } from '@klantcentraal/postgres';
 import { ProjectionRunner } from '@klantcentraal/projections';
 import { ALL_PROJECTIONS } from '@klantcentraal/read-models';
 import { createTestDatabase, type TestDatabase } from '@klantcentraal/testing';
-import { PROJECTOR_MIGRATIONS } from './projector';
+import { FULL_PROJECTOR_MIGRATIONS } from './partitioned-projector';
 import { DELIVERY_TALLY_TABLE_SQL, deliveryTallyProjection } from './testing/delivery-tally.projection';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -27,6 +27,7 @@ const INITIAL_CUSTOMERS = 80; // ≈ 11 000 events
 const MAX_LAG = 3000;
 const APP = 'kc_projector_crash';
 const PROJECTIONS = [...ALL_PROJECTIONS, deliveryTallyProjection];
+const TEST_KEYS = JSON.stringify({ 'crash-test-admin-key-0123456789': ['admin'] });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,7 +37,7 @@ function startProjector(databaseUrl: string): Child {
   const child = spawn(
     process.execPath,
     ['-r', './infra/scripts/register.js', 'apps/projector/src/testing/crash-test.main.ts', '--batch-size', '250'],
-    { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', API_KEYS: TEST_KEYS }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
@@ -58,7 +59,7 @@ describe('projector crash test', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('kc_projector_crash');
-    await runMigrations(db.url, [...EVENT_STORE_MIGRATIONS, ...PROJECTOR_MIGRATIONS]);
+    await runMigrations(db.url, [...EVENT_STORE_MIGRATIONS, ...FULL_PROJECTOR_MIGRATIONS]);
     await db.pool.query(DELIVERY_TALLY_TABLE_SQL);
     store = new PostgresEventStore(db.pool);
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { loadConfig, parseApiKeys } from './platform-config';
+import { ConfigError, loadConfig, parseApiKeys } from './platform-config';
 
 describe('API_KEYS', () => {
   it('refuses to start with a key shorter than 24 characters, naming the variable and the rule', () => {
@@ -36,5 +36,31 @@ describe('abuse-resistance settings', () => {
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow('RATE_LIMIT_PER_MINUTE: must be a positive integer');
     expect(() => loadConfig({ QUERY_TIMEOUT_MS: 'soon' })).toThrow('QUERY_TIMEOUT_MS: must be a positive integer');
     expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow('CORS_ORIGINS: each origin');
+  });
+});
+
+const failure = (env: NodeJS.ProcessEnv) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    return err instanceof ConfigError ? err.message : `not a ConfigError: ${String(err)}`;
+  }
+  return null;
+};
+
+describe('distributed settings', () => {
+  it('rejects an unknown EVENT_STORE naming the allowed values', () => {
+    expect(failure({ EVENT_STORE: 'mongodb' })).toBe('EVENT_STORE: must be "postgres" or "eventstoredb", got "mongodb"');
+  });
+
+  it('requires EVENTSTORE_CONNECTION_STRING with EVENT_STORE=eventstoredb', () => {
+    expect(failure({ EVENT_STORE: 'eventstoredb' })).toMatch(/^EVENTSTORE_CONNECTION_STRING: is required/);
+    expect(loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://es.internal:2113?tls=false' }).eventStore).toBe('eventstoredb');
+  });
+
+  it('PROJECTION_PARTITIONS: 16 by default, an integer 1–1024 otherwise', () => {
+    expect(loadConfig({}).projectionPartitions).toBe(16);
+    expect(loadConfig({ PROJECTION_PARTITIONS: '64' }).projectionPartitions).toBe(64);
+    for (const bad of ['0', '1025', '2.5', 'many', '-4']) expect(failure({ PROJECTION_PARTITIONS: bad })).toMatch(/^PROJECTION_PARTITIONS: must be an integer 1–1024/);
   });
 });

@@ -54,6 +54,8 @@ export type PlatformConfig = {
   kafkaBrokers: string[] | null;
   /** Password of the warehouse's read-only SQL role; absent: generated into dataDir. */
   warehouseReaderPassword: string | null;
+  /** PROJECTION_PARTITIONS (default 16): customers are spread over this many partitions among the projectors. */
+  projectionPartitions: number;
   /** LOG_FORMAT: `json` (one object per line) or `text`; absent: json unless stdout is a terminal. */
   logFormat: 'json' | 'text' | null;
   /** Requests per API key per minute (RATE_LIMIT_PER_MINUTE, default 12000). */
@@ -110,6 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     throw new ConfigError('KAFKA_BROKERS', `must be comma-separated host:port pairs, got "${brokers}"`);
   }
 
+  const partitionsText = blank('PROJECTION_PARTITIONS') ?? '16';
+  const projectionPartitions = Number(partitionsText);
+  if (!/^\d+$/.test(partitionsText) || projectionPartitions < 1 || projectionPartitions > 1024) {
+    throw new ConfigError('PROJECTION_PARTITIONS', `must be an integer 1–1024 (the same for every projector), got "${partitionsText}"`);
+  }
   const positiveInteger = (name: string, fallback: number) => {
     const text = blank(name);
     if (text === null) return fallback;
@@ -138,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     eventStoreConnectionString,
     kafkaBrokers,
     warehouseReaderPassword: blank('WAREHOUSE_READER_PASSWORD'),
+    projectionPartitions,
     logFormat: logFormat(blank('LOG_FORMAT')),
     rateLimitPerMinute,
     queryTimeoutMs,

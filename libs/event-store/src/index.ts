@@ -17,3 +17,5 @@ export {
   EventStoreSchema1767225600000,
   EventStoreHashChain1767571200000,
 } from './postgres/postgres-event-store.migrations';
+export { openEventStore, type EventStoreSettings } from './open-event-store';
+export { EventStoreDbEventStore, eventStoreDbHost, type EventStoreDbOptions } from './eventstoredb/eventstoredb-event-store';

@@ -8,3 +8,4 @@ export * from './validators';
 export { HealthModule } from './health/health.module';
 export type { HealthCheck, HealthModuleOptions } from './health/health.options';
 export { Readiness } from './health/readiness';
+export * from './standalone-service';

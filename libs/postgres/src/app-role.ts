@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createPool } from './pool';
+import { readOrCreateSecret } from './secret-file';
 
 /** The role the platform works as on its embedded cluster: owner of its database, not a superuser. */
 export const APP_ROLE = 'klantcentraal_app';
@@ -21,7 +20,7 @@ export type AppRole = Readonly<{
  * re-owning every object, so the platform keeps its superuser connection there and says so.
  */
 export async function ensureAppRole(adminDatabaseUrl: string, dataDir: string): Promise<AppRole> {
-  const password = appRolePassword(dataDir);
+  const password = readOrCreateSecret(path.join(dataDir, APP_ROLE_PASSWORD_FILE));
   const database = decodeURIComponent(new URL(adminDatabaseUrl).pathname.slice(1));
   const pool = createPool(adminDatabaseUrl, { max: 1 });
   try {
@@ -55,21 +54,4 @@ export async function ensureAppRole(adminDatabaseUrl: string, dataDir: string): 
   url.username = APP_ROLE;
   url.password = password;
   return { url: url.toString() };
-}
-
-function appRolePassword(dataDir: string): string {
-  const file = path.join(dataDir, APP_ROLE_PASSWORD_FILE);
-  try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing) {
-      fs.chmodSync(file, 0o600);
-      return existing;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const password = randomBytes(24).toString('base64url');
-  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
-  return password;
 }

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readOrCreateSecret } from './secret-file';
 
 export type EmbeddedPostgresOptions = {
   /** Folder that holds the cluster (as `<dataDir>/postgres`) — DATA_DIR in the runtime settings. */
@@ -194,24 +195,6 @@ function stopStaleServer(bins: Binaries, clusterDir: string, ids: { uid: number;
   spawnSync(bins.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '30'], { ...(ids ?? {}), env });
 }
 
-/** The superuser's password from `<dataDir>/postgres.password`, generated (mode 0600) when missing. */
-function superuserPassword(dataDir: string): string {
-  const file = path.join(dataDir, POSTGRES_PASSWORD_FILE);
-  try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing) {
-      fs.chmodSync(file, 0o600);
-      return existing;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const password = randomBytes(24).toString('base64url');
-  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600); // the umask could only have narrowed it, but be explicit
-  return password;
-}
-
 /**
  * Sets the superuser's password (single-user mode, before the server listens: no window with a weaker setup) and
  * replaces pg_hba.conf so that only password logins from 127.0.0.1 are accepted. Done on every start, so a cluster
@@ -250,7 +233,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stopStaleServer(bins, clusterDir, ids, env, log);
   }
 
-  const password = superuserPassword(dataDir);
+  const password = readOrCreateSecret(path.join(dataDir, POSTGRES_PASSWORD_FILE));
   lockDown(bins, clusterDir, ids, env, password);
 
   const port = options.port ?? (await freePort());

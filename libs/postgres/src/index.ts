@@ -3,3 +3,4 @@ export * from './migrations';
 export * from './pool';
 export * from './app-role';
 export * from './database-unavailable';
+export * from './postgres-supervisor';

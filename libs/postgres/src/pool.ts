@@ -1,4 +1,4 @@
-import { Pool, PoolConfig, types } from 'pg';
+import { Pool, PoolClient, PoolConfig, types } from 'pg';
 import { CONNECT_TIMEOUT_MS } from './database-unavailable';
 
 // BIGINT (int8) columns hold global positions and counts that stay far below 2^53: parse them as numbers.
@@ -44,5 +44,24 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
     }
   } finally {
     await pool.end();
+  }
+}
+
+/**
+ * Runs `work` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK (and rethrow) when it
+ * throws. `begin` may set the isolation level, e.g. `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.
+ */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
   }
 }

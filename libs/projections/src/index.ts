@@ -16,5 +16,22 @@ export {
   createRunnerBookkeeping,
   PROJECTION_RUNNER_MIGRATIONS,
   ProjectionRunnerSchema1767225601000,
+  ProjectorPartitionLeases1767830400000,
 } from './projection-runner.migrations';
 export { waitForCheckpoints, type WaitForCheckpointsOptions } from './wait-for-position';
+export {
+  allPartitions,
+  assertPartitionCount,
+  DEFAULT_PARTITIONS,
+  partitionCheckpoint,
+  partitionOfKey,
+  partitionOfStream,
+  type PartitionSet,
+} from './partitions';
+export {
+  PartitionCoordinator,
+  readPartitionOwnership,
+  type PartitionCoordinatorOptions,
+  type PartitionOwnership,
+} from './partition-coordinator';
+export { readPartitionCheckpoints, type PartitionCheckpoint } from './checkpoints';

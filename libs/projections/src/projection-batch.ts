@@ -4,7 +4,8 @@ import { lowest, readCheckpoints, saveCheckpoints } from './checkpoints';
 import { parkEvents, type Parking } from './parked-events';
 import type { Projection, ProjectionContext } from './projection';
 import { describeError, isSystemicError } from './projection-failure';
-import { lockSchemaForWrite } from './sql';
+import { partitionCheckpoint, partitionOfStream, type PartitionSet } from './partitions';
+import { lockSchemaForWrite, quoteIdent } from './sql';
 
 export type BatchOutcome =
   | Readonly<{
@@ -20,6 +21,11 @@ export type BatchOutcome =
        * schema): nothing was applied; read again from `from`. */
       kind: 'behind';
       from: number;
+    }>
+  | Readonly<{
+      /** The runner no longer owns (some of) its partitions: another process took them over. Nothing was applied. */
+      kind: 'fenced';
+      reason: string;
     }>;
 
 export type BatchMode = Readonly<{
@@ -27,6 +33,13 @@ export type BatchMode = Readonly<{
   isolate: boolean;
   /** Recorded with parked events: how often the batch failed before isolating. */
   attempts: number;
+  /** Apply only the events of these partitions, each above its own checkpoint (default: everything, one checkpoint). */
+  partitions?: PartitionSet;
+  /**
+   * Fencing: called in the transaction after the schema lock; a reason (string) when this runner may no longer
+   * write its partitions. Checked in the same transaction that would write, so a stale owner can never commit.
+   */
+  fence?(client: PoolClient): Promise<string | null>;
 }>;
 
 const typeSets = new WeakMap<Projection, ReadonlySet<string>>();
@@ -53,24 +66,36 @@ export async function applyBatch(
   mode: BatchMode,
 ): Promise<BatchOutcome> {
   await lockSchemaForWrite(client, schema);
-  const before = await readCheckpoints(
-    client,
-    schema,
-    projections.map((p) => p.name),
-    { forUpdate: true },
-  );
+  const fenced = mode.fence ? await mode.fence(client) : null;
+  if (fenced !== null) return { kind: 'fenced', reason: fenced };
+  const { partitions } = mode;
+  const keysOf = (p: Projection): string[] =>
+    partitions ? partitions.owned.map((i) => partitionCheckpoint(p.name, i, partitions.count)) : [p.name];
+  const before = await readCheckpoints(client, schema, projections.flatMap(keysOf), { forUpdate: true });
   if (lowest(before) < from) return { kind: 'behind', from: lowest(before) };
   const last = events.length ? events[events.length - 1].globalPosition : from;
+  const partitionOf = partitions ? events.map((e) => partitionOfStream(e.stream, partitions.count)) : null;
 
   const context: ProjectionContext = { client, schema };
   const after = new Map<string, number>();
   const parked: Parking[] = [];
   let applied = 0;
   for (const projection of projections) {
-    const checkpoint = before.get(projection.name) ?? 0;
-    if (checkpoint >= last) continue;
+    const keys = keysOf(projection);
+    const checkpoints = keys.map((key) => before.get(key) ?? 0);
+    if (Math.min(...checkpoints) >= last) continue;
     const types = handles(projection);
-    const mine = events.filter((e) => e.globalPosition > checkpoint && types.has(e.type));
+    let mine: RecordedEvent[];
+    if (partitions && partitionOf) {
+      // Per event: its partition must be owned, and the event above that partition's checkpoint.
+      const checkpointOf = new Map(partitions.owned.map((partition, i) => [partition, checkpoints[i]]));
+      mine = events.filter((e, i) => {
+        const checkpoint = checkpointOf.get(partitionOf[i]);
+        return checkpoint !== undefined && e.globalPosition > checkpoint && types.has(e.type);
+      });
+    } else {
+      mine = events.filter((e) => e.globalPosition > checkpoints[0] && types.has(e.type));
+    }
     if (mine.length > 0) {
       if (mode.isolate) {
         for (const { event, error } of await applyIsolating(client, projection, context, mine)) {
@@ -81,10 +106,11 @@ export async function applyBatch(
       }
       applied += mine.length;
     }
-    after.set(projection.name, last);
+    for (const key of keys) after.set(key, last);
   }
   await parkEvents(client, schema, parked);
   await saveCheckpoints(client, schema, after);
+  if (partitions) await rollUpCheckpoints(client, schema, projections.map((p) => p.name), partitions.count);
   return { kind: 'applied', checkpoints: new Map([...before, ...after]), applied: applied - parked.length, parked };
 }
 
@@ -115,4 +141,25 @@ export async function applyIsolating(
   const failedLeft = await applyIsolating(client, projection, context, events.slice(0, middle));
   const failedRight = await applyIsolating(client, projection, context, events.slice(middle));
   return [...failedLeft, ...failedRight];
+}
+
+/**
+ * Keep each projection's own checkpoint row at the lowest of its partitions' (a position every partition has
+ * reached): what readers that know nothing of partitions and a rebuild's swap rely on. A partition without a row yet
+ * counts as the projection's row itself, so the row never moves past a partition nobody has run.
+ */
+async function rollUpCheckpoints(client: PoolClient, schema: string, projections: readonly string[], count: number): Promise<void> {
+  const table = `${quoteIdent(schema)}.checkpoints`;
+  await client.query(
+    `INSERT INTO ${table} AS c (projection, position, updated_at)
+     SELECT b.name, min(greatest(coalesce(k.position, 0), coalesce(own.position, 0))), now()
+       FROM unnest($1::text[]) AS b(name)
+      CROSS JOIN generate_series(0, $2::int - 1) AS g(i)
+       LEFT JOIN ${table} k ON k.projection = b.name || '/' || g.i || 'of' || $2::int
+       LEFT JOIN ${table} own ON own.projection = b.name
+      GROUP BY b.name
+     ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position, updated_at = EXCLUDED.updated_at
+     WHERE c.position < EXCLUDED.position`,
+    [projections, count],
+  );
 }

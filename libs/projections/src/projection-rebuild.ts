@@ -23,6 +23,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventStore } from '@klantcentraal/event-store';
 import { lowest, readCheckpoints } from './checkpoints';
 import type { Projection } from './projection';
+import { partitionCheckpoint, type PartitionSet } from './partitions';
 import { applyBatch } from './projection-batch';
 import { describeError } from './projection-failure';
 import type { ProjectorLogger } from './projection-runner';
@@ -77,6 +78,11 @@ export type RebuildContext = Readonly<{
   projections: readonly Projection[];
   batchSize: number;
   logger: ProjectorLogger;
+  /**
+   * The live runner's partitions (all of them), when the live schema is written by partitioned runners: the tail the
+   * live emitting projections apply at the swap then starts at each partition's own checkpoint.
+   */
+  livePartitions?: PartitionSet;
   /** A runner over `projections` that writes `schema` (the scratch schema). */
   createRunner(schema: string, projections: readonly Projection[]): {
     catchUp(options: { onBatch?(position: number, events: number): Promise<void> | void }): Promise<number>;
@@ -335,7 +341,7 @@ async function swapIn(
     const position = await applyTail(ctx, client, target, selected, head, onBatch);
     // Projections writing shared tables (an outbox) must have emitted the tail into the live tables, which are kept.
     const emitting = selected.filter((p) => (p.sharedTables ?? []).length > 0);
-    if (emitting.length) await applyTail(ctx, client, schema, emitting, head, async () => undefined);
+    if (emitting.length) await applyTail(ctx, client, schema, emitting, head, async () => undefined, ctx.livePartitions);
     await assertSameDefinitions(client, schema, target, ownedTables(selected));
     await carryOver(client, schema, target, selected);
     const names = selected.map((p) => p.name);
@@ -366,19 +372,15 @@ async function applyTail(
   projections: readonly Projection[],
   head: number,
   onBatch: (position: number, events: number) => Promise<void>,
+  partitions?: PartitionSet,
 ): Promise<number> {
-  let position = lowest(
-    await readCheckpoints(
-      client,
-      schema,
-      projections.map((p) => p.name),
-    ),
-  );
+  const keys = projections.flatMap((p) => (partitions ? partitions.owned.map((i) => partitionCheckpoint(p.name, i, partitions.count)) : [p.name]));
+  let position = lowest(await readCheckpoints(client, schema, keys));
   while (position < head) {
     const events = (await ctx.store.readAll(position, ctx.batchSize)).filter((e) => e.globalPosition <= head);
     if (events.length === 0) break;
-    const outcome = await applyBatch(client, schema, projections, position, events, { isolate: true, attempts: 1 });
-    if (outcome.kind === 'behind') throw new Error(`rebuild: checkpoints in ${schema} moved below ${position} during the swap`);
+    const outcome = await applyBatch(client, schema, projections, position, events, { isolate: true, attempts: 1, partitions });
+    if (outcome.kind !== 'applied') throw new Error(`rebuild: checkpoints in ${schema} moved below ${position} during the swap`);
     for (const p of outcome.parked) {
       ctx.logger.error(`parked event ${p.event.globalPosition} (${p.event.type}) for projection "${p.projection}": ${p.error}`);
     }

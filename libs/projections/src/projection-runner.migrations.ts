@@ -52,5 +52,32 @@ export async function createRunnerBookkeeping(q: QueryRunner, schema: string): P
     )`);
 }
 
+/**
+ * Schema `projector`: `partition_leases`, one row per partition of the projections with its current owner and a
+ * fencing epoch that grows with every change of owner (partition-coordinator.ts). Outside the read-model schemas, so
+ * a rebuild's schema swap never moves it.
+ */
+export class ProjectorPartitionLeases1767830400000 implements MigrationInterface {
+  readonly name = 'ProjectorPartitionLeases1767830400000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE SCHEMA IF NOT EXISTS projector`);
+    await q.query(`
+      CREATE TABLE projector.partition_leases (
+        partition   INT         NOT NULL,
+        partitions  INT         NOT NULL,
+        owner       TEXT        NOT NULL,
+        epoch       BIGINT      NOT NULL,
+        acquired_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        CONSTRAINT partition_leases_pkey PRIMARY KEY (partition),
+        CONSTRAINT partition_leases_partition_check CHECK (partition >= 0 AND partition < partitions)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS projector.partition_leases`);
+  }
+}
+
 /** The runner's migrations; run them before the read-model lib's (which create tables in `read_models`). */
-export const PROJECTION_RUNNER_MIGRATIONS = [ProjectionRunnerSchema1767225601000] as const;
+export const PROJECTION_RUNNER_MIGRATIONS = [ProjectionRunnerSchema1767225601000, ProjectorPartitionLeases1767830400000] as const;

@@ -3,74 +3,30 @@
  * hands every projection, batch by batch, the events it handles — see README.md for the design (checkpoints in the
  * batch transaction, poison events, lag, rebuild).
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@klantcentraal/event-store';
 import { lowest, readCheckpoints } from './checkpoints';
-import { countParked, parkEvents, selectParked, unparkEvents, type ParkedEvent, type Parking } from './parked-events';
-import type { Projection, ProjectionContext } from './projection';
-import { applyBatch, applyIsolating, type BatchOutcome } from './projection-batch';
+import { selectParked, type ParkedEvent } from './parked-events';
+import { readProjectionStatus } from './projection-status';
+import type { Projection } from './projection';
+import { applyBatch, type BatchOutcome } from './projection-batch';
 import { describeError, isSystemicError } from './projection-failure';
 import { ProjectionLagError } from './projection-lag.error';
 import { formatLagMetrics } from './projection-metrics';
 import { rebuildProjections, type RebuildOptions, type RebuildResult } from './projection-rebuild';
-import { assertSchemaName, checkout, lockSchemaForWrite, sleep } from './sql';
+import { allPartitions, partitionCheckpoint, type PartitionSet } from './partitions';
+import { retryParkedEvents, type RetryParkedResult } from './parked-retry';
+import type { CatchUpOptions, ProjectionRunnerOptions, ProjectionStatus, ProjectorLogger, Readiness } from './projection-runner.types';
+import { assertSchemaName, checkout, rollback, sleep } from './sql';
 
-export type ProjectorLogger = Readonly<{
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}>;
-
-export type ProjectionRunnerOptions = Readonly<{
-  pool: Pool;
-  store: EventStore;
-  projections: readonly Projection[];
-  /** Events per read and per transaction (default 5000). Live batches are whatever has arrived, up to this. */
-  batchSize?: number;
-  /** Schema the projections' tables and the checkpoints live in (default `read_models`). */
-  schema?: string;
-  /** Attempts of a failing batch before it is isolated and its poison events are parked (default 3). */
-  maxAttempts?: number;
-  /** Backoff before the second attempt; doubles per attempt (default 50 ms). */
-  retryDelayMs?: number;
-  logger?: ProjectorLogger;
-}>;
-
-export type ProjectionStatus = Readonly<{
-  projection: string;
-  /** Checkpoint: the projection's rows reflect every event up to here. */
-  position: number;
-  headPosition: number;
-  /** Events in the log after the checkpoint (exact for the PostgreSQL store, whose positions have no gaps). */
-  lagEvents: number;
-  /** Age of the oldest event not processed yet (its recordedAt); 0 when caught up. */
-  lagMs: number;
-  parked: number;
-}>;
-
-export type Readiness = Readonly<{
-  ready: boolean;
-  running: boolean;
-  /** Has reached the head of the log at least once since start. */
-  caughtUp: boolean;
-  /** Lowest checkpoint this runner committed (null before its first batch). */
-  position: number | null;
-  /** The last failure, cleared by the next successful batch. */
-  lastError: string | null;
-}>;
-
-export type RetryParkedResult = Readonly<{
-  /** Parked events that were tried again. */
-  retried: number;
-  /** Of those, the ones that now applied (their parked rows are gone). */
-  succeeded: number;
-  /** What is still (or newly) parked for the retried projections and streams. */
-  stillParked: readonly ParkedEvent[];
-}>;
-
-export type CatchUpOptions = Readonly<{
-  onBatch?(position: number, events: number): void | Promise<void>;
-}>;
+export type {
+  CatchUpOptions,
+  ProjectionRunnerOptions,
+  ProjectionStatus,
+  ProjectorLogger,
+  Readiness,
+  RetryParkedResult,
+} from './projection-runner.types';
 
 /** Thrown inside a live subscription to restart reading from a lower position. */
 class Behind extends Error {
@@ -78,6 +34,9 @@ class Behind extends Error {
     super(`a checkpoint is behind the read position; re-reading from ${from}`);
   }
 }
+
+/** Thrown inside the loop when a batch was fenced off: the runner stops without committing anything more. */
+class Fenced extends Error {}
 
 const consoleLogger: ProjectorLogger = {
   log: (m) => console.log(`[projector] ${m}`),
@@ -94,7 +53,11 @@ export class ProjectionRunner {
   private readonly store: EventStore;
   private readonly retryDelayMs: number;
   private readonly logger: ProjectorLogger;
+  /** The projections' own checkpoint rows: what readers wait for (kept at the lowest partition when partitioned). */
   private readonly names: readonly string[];
+  private partitions: PartitionSet | undefined;
+  private readonly fence: ProjectionRunnerOptions['fence'];
+  private readonly onFenced: ProjectionRunnerOptions['onFenced'];
 
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -119,6 +82,9 @@ export class ProjectionRunner {
     if (!Number.isInteger(this.batchSize) || this.batchSize <= 0) throw new TypeError('batchSize must be a positive integer');
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts <= 0) throw new TypeError('maxAttempts must be a positive integer');
     this.names = this.projections.map((p) => p.name);
+    this.partitions = options.partitions;
+    this.fence = options.fence;
+    this.onFenced = options.onFenced;
     const seen = new Set<string>();
     const owners = new Map<string, string>();
     for (const p of this.projections) {
@@ -132,6 +98,31 @@ export class ProjectionRunner {
         owners.set(table, p.name);
       }
     }
+  }
+
+  /** The checkpoint rows this runner advances: its partitions' rows, or the projections' own. */
+  private get keys(): string[] {
+    const partitions = this.partitions;
+    if (!partitions) return [...this.names];
+    return this.names.flatMap((name) => partitions.owned.map((i) => partitionCheckpoint(name, i, partitions.count)));
+  }
+
+  /** The partitions this runner applies (undefined: unpartitioned). */
+  get assigned(): PartitionSet | undefined {
+    return this.partitions;
+  }
+
+  /**
+   * Change the partitions: the batch in hand commits under the old assignment, then the runner goes on from the
+   * lowest checkpoint of the new one (not started again when it owns none).
+   */
+  async assign(partitions: PartitionSet): Promise<void> {
+    if (!this.partitions) throw new Error('assign: this runner was created without partitions');
+    await this.stop();
+    this.partitions = { count: partitions.count, owned: [...partitions.owned].sort((a, b) => a - b) };
+    this.caughtUp = false;
+    this.committed = null;
+    if (this.partitions.owned.length > 0) this.start();
   }
 
   get running(): boolean {
@@ -158,7 +149,7 @@ export class ProjectionRunner {
   private async run(): Promise<void> {
     while (!this.stopping) {
       try {
-        const from = lowest(await readCheckpoints(this.pool, this.schema, this.names));
+        const from = lowest(await readCheckpoints(this.pool, this.schema, this.keys));
         const head = await this.store.headPosition();
         if (head > from) this.logger.log(`catching up from position ${from} to ${head} (${head - from} events)`);
         const position = await this.catchUpFrom(from);
@@ -169,6 +160,12 @@ export class ProjectionRunner {
         if (err instanceof Behind) {
           this.logger.warn(err.message);
           continue;
+        }
+        if (err instanceof Fenced) {
+          this.logger.warn(`stopped: ${err.message}`);
+          this.stopping = true;
+          this.onFenced?.(err.message);
+          break;
         }
         this.consecutiveFailures += 1;
         this.lastError = describeError(err);
@@ -186,7 +183,7 @@ export class ProjectionRunner {
   async catchUp(options: CatchUpOptions = {}): Promise<number> {
     for (;;) {
       try {
-        return await this.catchUpFrom(lowest(await readCheckpoints(this.pool, this.schema, this.names)), options);
+        return await this.catchUpFrom(lowest(await readCheckpoints(this.pool, this.schema, this.keys)), options);
       } catch (err) {
         if (!(err instanceof Behind)) throw err;
       }
@@ -207,6 +204,7 @@ export class ProjectionRunner {
         if (events.length === this.batchSize) next = this.store.readAll(last, this.batchSize);
         const outcome = await this.processBatch(position, events);
         if (outcome.kind === 'behind') throw new Behind(outcome.from);
+        if (outcome.kind === 'fenced') throw new Fenced(outcome.reason);
         position = last;
         await options.onBatch?.(position, events.length);
       }
@@ -224,6 +222,7 @@ export class ProjectionRunner {
       onEvents: async (events) => {
         const outcome = await this.processBatch(position, events);
         if (outcome.kind === 'behind') throw new Behind(outcome.from);
+        if (outcome.kind === 'fenced') throw new Fenced(outcome.reason);
         position = events[events.length - 1].globalPosition;
       },
       onCaughtUp: (at) => this.markCaughtUp(at),
@@ -259,7 +258,12 @@ export class ProjectionRunner {
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const outcome = await applyBatch(client, this.schema, this.projections, from, events, { isolate, attempts: this.maxAttempts });
+        const outcome = await applyBatch(client, this.schema, this.projections, from, events, {
+          isolate,
+          attempts: this.maxAttempts,
+          partitions: this.partitions,
+          fence: this.fence,
+        });
         await client.query(outcome.kind === 'applied' ? 'COMMIT' : 'ROLLBACK');
         if (outcome.kind === 'applied') this.committedBatch(outcome);
         return outcome;
@@ -280,7 +284,9 @@ export class ProjectionRunner {
   private committedBatch(outcome: Extract<BatchOutcome, { kind: 'applied' }>): void {
     this.lastError = null;
     this.consecutiveFailures = 0;
-    this.committed = lowest(outcome.checkpoints);
+    // In-process waits may trust this runner's own commits only when it applies every partition.
+    const partitions = this.partitions;
+    this.committed = !partitions || partitions.owned.length === partitions.count ? lowest(outcome.checkpoints) : null;
     for (const parked of outcome.parked) {
       this.logger.error(
         `parked event ${parked.event.globalPosition} (${parked.event.type}, ${parked.event.eventId}) for projection "${parked.projection}": ${parked.error}`,
@@ -338,27 +344,8 @@ export class ProjectionRunner {
   }
 
   /** Per projection: checkpoint, head, lag in events and in time, parked events. Reads the database, not memory. */
-  async status(): Promise<ProjectionStatus[]> {
-    const [checkpoints, parked] = await Promise.all([readCheckpoints(this.pool, this.schema, this.names), countParked(this.pool, this.schema)]);
-    const head = await this.store.headPosition(); // after the checkpoints, so lag is never negative
-    const now = Date.now();
-    const oldest = new Map<number, number>();
-    for (const position of new Set(checkpoints.values())) {
-      if (position >= head) continue;
-      const [next] = await this.store.readAll(position, 1);
-      if (next) oldest.set(position, Math.max(0, now - Date.parse(next.recordedAt)));
-    }
-    return this.names.map((name) => {
-      const position = checkpoints.get(name) ?? 0;
-      return {
-        projection: name,
-        position,
-        headPosition: head,
-        lagEvents: Math.max(0, head - position),
-        lagMs: oldest.get(position) ?? 0,
-        parked: parked.get(name) ?? 0,
-      };
-    });
+  status(): Promise<ProjectionStatus[]> {
+    return readProjectionStatus(this.pool, this.store, this.schema, this.names);
   }
 
   /** Prometheus text exposition: `klantcentraal_projection_lag_events{projection="…"}`, `…_lag_seconds`, … */
@@ -385,86 +372,12 @@ export class ProjectionRunner {
     return selectParked(this.pool, this.schema, { projection });
   }
 
-  /**
-   * Re-apply parked events (after a code fix), per projection in one transaction under the schema's write lock, in
-   * position order; success removes the parked row, failure updates its error and attempts.
-   *
-   * Order: a parked event is older than the rows it is now applied to. A projection with `resetStreams` gets it right
-   * anyway: the parked events' streams are reset and replayed in log order up to the checkpoint (events that still
-   * throw stay parked). Without `resetStreams` only the parked events are applied, out of order — correct for
-   * order-insensitive folds (counts, sums, sets); for anything else rebuild the projection instead
-   * (`rebuild([name])`), which also clears its parked events that now succeed.
-   */
-  async retryParked(projection?: string, position?: number): Promise<RetryParkedResult> {
-    if (projection !== undefined && !this.names.includes(projection)) throw new Error(`unknown projection "${projection}"`);
-    const parked = await selectParked(this.pool, this.schema, { projection, position });
-    let retried = 0;
-    let succeeded = 0;
-    const stillParked: ParkedEvent[] = [];
-    // Parked events of projections this process does not run are left alone.
-    for (const p of this.projections) {
-      const rows = parked.filter((row) => row.projection === p.name);
-      if (rows.length === 0) continue;
-      const result = await this.retryProjection(p, rows);
-      retried += result.retried;
-      succeeded += result.succeeded;
-      stillParked.push(...result.stillParked);
+  /** See parked-retry.ts: re-apply parked events (after a code fix), per projection in one transaction. */
+  retryParked(projection?: string, position?: number): Promise<RetryParkedResult> {
+    if (projection !== undefined && !this.projections.some((p) => p.name === projection)) {
+      return Promise.reject(new Error(`unknown projection "${projection}"`));
     }
-    return { retried, succeeded, stillParked };
-  }
-
-  private async retryProjection(projection: Projection, requested: readonly ParkedEvent[]): Promise<RetryParkedResult> {
-    const { client, release } = await checkout(this.pool);
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      await lockSchemaForWrite(client, this.schema);
-      const checkpoint = (await readCheckpoints(client, this.schema, [projection.name], { forUpdate: true })).get(projection.name) ?? 0;
-      const context: ProjectionContext = { client, schema: this.schema };
-      let retrying: ParkedEvent[];
-      let events: RecordedEvent[];
-      if (projection.resetStreams) {
-        // Exact: reset the streams and replay them in order. Every parked event of those streams is retried with them.
-        const streams = [...new Set(requested.map((p) => p.stream))];
-        retrying = await selectParked(client, this.schema, { projection: projection.name, streams, forUpdate: true });
-        await projection.resetStreams(streams, context);
-        events = [];
-        for (const stream of streams) {
-          for await (const e of this.store.readStream(stream, { toPosition: checkpoint, types: projection.eventTypes })) events.push(e);
-        }
-        events.sort((a, b) => a.globalPosition - b.globalPosition);
-      } else {
-        retrying = await selectParked(client, this.schema, { projection: projection.name, forUpdate: true }).then((rows) =>
-          rows.filter((r) => requested.some((q) => q.globalPosition === r.globalPosition)),
-        );
-        const found = new Map((await this.store.findByEventIds(retrying.map((p) => p.eventId))).map((e) => [e.eventId, e]));
-        events = retrying.flatMap((p) => found.get(p.eventId) ?? []).sort((a, b) => a.globalPosition - b.globalPosition);
-      }
-      const failures = await applyIsolating(client, projection, context, events);
-      const failedAt = new Set(failures.map((f) => f.event.globalPosition));
-      const wasParked = new Set(retrying.map((p) => p.globalPosition));
-      const parkings: Parking[] = failures.map((f) => ({
-        projection: projection.name,
-        event: f.event,
-        error: describeError(f.error),
-        attempts: 1,
-      }));
-      await parkEvents(client, this.schema, parkings);
-      const succeededAt = retrying.filter((p) => !failedAt.has(p.globalPosition)).map((p) => p.globalPosition);
-      await unparkEvents(client, this.schema, projection.name, succeededAt);
-      await client.query('COMMIT');
-      for (const p of parkings) this.logger.warn(`retry of event ${p.event.globalPosition} for "${projection.name}" failed: ${p.error}`);
-      const streams = projection.resetStreams ? [...new Set(requested.map((p) => p.stream))] : undefined;
-      const stillParked = await selectParked(this.pool, this.schema, { projection: projection.name, streams }).then((rows) =>
-        streams ? rows : rows.filter((r) => wasParked.has(r.globalPosition)),
-      );
-      return { retried: retrying.length, succeeded: succeededAt.length, stillParked };
-    } catch (err) {
-      broken = await rollback(client, err);
-      throw err;
-    } finally {
-      release(broken);
-    }
+    return retryParkedEvents({ pool: this.pool, store: this.store, schema: this.schema, projections: this.projections, logger: this.logger }, projection, position);
   }
 
   // --- rebuild -----------------------------------------------------------------------------------------------------
@@ -482,6 +395,7 @@ export class ProjectionRunner {
         projections: this.projections,
         batchSize: this.batchSize,
         logger: this.logger,
+        livePartitions: this.partitions ? allPartitions(this.partitions.count) : undefined,
         createRunner: (schema, projections) =>
           new ProjectionRunner({
             pool: this.pool,
@@ -497,15 +411,5 @@ export class ProjectionRunner {
       names,
       options,
     );
-  }
-}
-
-/** ROLLBACK after a failure; returns the error to destroy the client with when even that fails. */
-async function rollback(client: PoolClient, cause: unknown): Promise<Error | undefined> {
-  try {
-    await client.query('ROLLBACK');
-    return undefined;
-  } catch {
-    return cause instanceof Error ? cause : new Error(String(cause));
   }
 }

@@ -51,3 +51,13 @@ export async function checkout(pool: Pool): Promise<{ client: PoolClient; releas
     },
   };
 }
+
+/** ROLLBACK after a failure; returns the error to destroy the client with when even that fails. */
+export async function rollback(client: PoolClient, cause: unknown): Promise<Error | undefined> {
+  try {
+    await client.query('ROLLBACK');
+    return undefined;
+  } catch {
+    return cause instanceof Error ? cause : new Error(String(cause));
+  }
+}

@@ -1,7 +1,21 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { DEFAULT_CUSTOMER_DEFINITION } from '@klantcentraal/domain';
 import { CustomerProfileReady1767830400000 } from './customer-profile/customer-profile-ready.migrations';
 import { InsightWatchSchema1767744000000 } from './insights/insight-watch.migrations';
+
+/**
+ * Version 1 of the customer definition as this migration stored it, frozen: the domain's default may change later,
+ * but an install that migrates then must get the same version 1 as everyone before it.
+ */
+const INITIAL_CUSTOMER_DEFINITION = Object.freeze({
+  version: 1,
+  loyalWithinDays: 365,
+  departAfterDays: 365,
+  complaintTargetHours: 24,
+  complaintTargetShare: 0.9,
+  purchaseGapFraction: 0.5,
+  detractorMaxScore: 6,
+  promoterMinScore: 9,
+});
 
 /**
  * The read models' tables in schema `read_models` (owned by these migrations, never by `synchronize`).
@@ -31,8 +45,8 @@ export class ReadModelsSchema1767312000000 implements MigrationInterface {
         CONSTRAINT customer_definitions_version_matches CHECK ((definition ->> 'version')::int = version)
       )`);
     await q.query(`INSERT INTO read_models.customer_definitions (version, definition) VALUES ($1, $2::jsonb)`, [
-      DEFAULT_CUSTOMER_DEFINITION.version,
-      JSON.stringify(DEFAULT_CUSTOMER_DEFINITION),
+      INITIAL_CUSTOMER_DEFINITION.version,
+      JSON.stringify(INITIAL_CUSTOMER_DEFINITION),
     ]);
 
     await q.query(`

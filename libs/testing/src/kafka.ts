@@ -4,8 +4,10 @@
  *   2. Testcontainers (apache/kafka, KRaft) when a Docker engine answers.
  *   3. The local broker from infra/kafka (Maven artifacts + the machine's Java 17) when `java` is on PATH and
  *      `mvn` is too (or the jars were resolved already): started on free ports with a throwaway data dir.
- *   4. Otherwise `{ skipReason }`. Under `CI=true` callers of requireKafkaOrSkip()/kafkaSuiteEnabled() fail
- *      instead of skipping.
+ *   4. Otherwise `{ skipReason }`.
+ * A Kafka suite is skipped (with a printed reason) only when no broker can exist here at all: no KAFKA_BROKERS, no
+ * Docker endpoint and no Java (kafkaSuiteEnabled, at collection time; under CI=true that is an error too). Once a
+ * suite runs, a broker that cannot be reached or started fails it loudly (requireKafka) — never a silent pass.
  * Starting a broker costs ~5–10 s (local) per call: a jest global setup can call resolveKafkaBrokers() once and
  * hand `brokers.join(',')` to the workers through process.env.KAFKA_BROKERS.
  */
@@ -57,22 +59,19 @@ export async function resolveKafkaBrokers(): Promise<ResolvedKafka | KafkaUnavai
 }
 
 /**
- * Resolves a broker, or applies the suite rule when there is none: under CI=true that is an error (thrown),
- * otherwise the reason is printed with console.warn and `undefined` is returned so the suite can skip.
+ * The broker for a Kafka suite that kafkaSuiteEnabled() let run: throws, naming every attempt, when none could be
+ * reached or started (a failed start is a failure, not a skip).
  */
-export async function requireKafkaOrSkip(): Promise<ResolvedKafka | undefined> {
+export async function requireKafka(): Promise<ResolvedKafka> {
   const resolved = await resolveKafkaBrokers();
-  if ('skipReason' in resolved) {
-    onMissingKafka(resolved.skipReason);
-    return undefined;
-  }
+  if ('skipReason' in resolved) throw new Error(`a Kafka broker was expected here but none could be started: ${resolved.skipReason}`);
   return resolved;
 }
 
 /**
  * Cheap synchronous pre-check for choosing `describe` or `describe.skip` at collection time: false (after a
- * console.warn) when no path to a broker can possibly work; throws under CI=true instead. A true here still
- * needs requireKafkaOrSkip() in beforeAll, which does the real work.
+ * console.warn) when no broker can exist here (no KAFKA_BROKERS, no Docker endpoint, no Java); throws under CI=true
+ * instead. A true here needs requireKafka() in beforeAll, which starts the broker or fails the suite.
  */
 export function kafkaSuiteEnabled(): boolean {
   const reason = kafkaUnavailableReason();
@@ -81,18 +80,26 @@ export function kafkaSuiteEnabled(): boolean {
   return false;
 }
 
-/** Why no Kafka can be had here, judged without starting anything; undefined when some path may work. */
+/**
+ * Why no Kafka can be had here, judged without starting anything; undefined when some path exists. Only a missing
+ * Java counts: with Java present, a missing Maven or a broker that will not start is something to fix, so the
+ * suite runs and fails saying what went wrong.
+ */
 export function kafkaUnavailableReason(): string | undefined {
   if (brokersFromEnv()) return undefined;
   if (dockerEndpointCandidates().length > 0) return undefined;
-  const local = localBrokerPrerequisites();
-  if (local.ok) return undefined;
-  return `no Kafka: KAFKA_BROKERS is not set; no Docker endpoint found; ${local.reason}`;
+  if (javaAvailable()) return undefined;
+  return 'no Kafka: KAFKA_BROKERS is not set, no Docker endpoint found, and no `java` for the local broker (infra/kafka)';
 }
 
 function onMissingKafka(reason: string): void {
   if (process.env.CI === 'true') throw new Error(`Kafka is required under CI=true: ${reason}`);
   console.warn(`[kafka] skipping Kafka suite: ${reason}`);
+}
+
+function javaAvailable(): boolean {
+  const fromHome = process.env.JAVA_HOME && isExecutable(path.join(process.env.JAVA_HOME, 'bin', 'java'));
+  return Boolean(fromHome) || onPath('java');
 }
 
 // --- 1. KAFKA_BROKERS ------------------------------------------------------------------------------------------
@@ -110,7 +117,7 @@ function brokersFromEnv(): string[] | undefined {
 // --- 2. Testcontainers -----------------------------------------------------------------------------------------
 
 /** Places a Docker engine could be reached; empty means "do not even load testcontainers". */
-function dockerEndpointCandidates(): string[] {
+export function dockerEndpointCandidates(): string[] {
   const found: string[] = [];
   if (process.env.DOCKER_HOST) found.push(`DOCKER_HOST=${process.env.DOCKER_HOST}`);
   if (process.env.TESTCONTAINERS_HOST_OVERRIDE || process.env.TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE) {
@@ -135,7 +142,7 @@ function dockerEndpointCandidates(): string[] {
   return found;
 }
 
-async function dockerEngineAnswers(): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function dockerEngineAnswers(): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (dockerEndpointCandidates().length === 0) return { ok: false, reason: 'no Docker endpoint found' };
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
@@ -191,8 +198,7 @@ async function startTestcontainersKafka(): Promise<ResolvedKafka> {
 function localBrokerPrerequisites(): { ok: true; scriptDir: string } | { ok: false; reason: string } {
   const scriptDir = findInfraKafka();
   if (!scriptDir) return { ok: false, reason: 'infra/kafka/start not found' };
-  const java = process.env.JAVA_HOME && isExecutable(path.join(process.env.JAVA_HOME, 'bin', 'java'));
-  if (!java && !onPath('java')) return { ok: false, reason: 'no `java` on PATH for the local broker (infra/kafka)' };
+  if (!javaAvailable()) return { ok: false, reason: 'no `java` on PATH for the local broker (infra/kafka)' };
   const jarsResolved = fs.existsSync(path.join(scriptDir, '.kafka', 'lib', '.pom.sha256'));
   if (!jarsResolved && !onPath('mvn')) {
     return { ok: false, reason: 'no `mvn` on PATH to resolve the local broker (infra/kafka)' };

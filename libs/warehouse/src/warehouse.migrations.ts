@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createRunnerBookkeeping } from '@klantcentraal/projections';
-import { DEPARTMENT_ROWS, TOUCHPOINT_TYPES } from './reference-dimensions/reference-dimensions';
+import { WAREHOUSE_COMMENTS_V1 } from './warehouse-schema.comments';
+import { DEPARTMENT_ROWS_V1, TOUCHPOINT_TYPES_V1 } from './warehouse-reference.seed';
 
 /**
  * Schema `warehouse`: a star schema for datamining, maintained by its own projection runner
@@ -56,11 +57,11 @@ export class WarehouseSchema1767657600000 implements MigrationInterface {
       `INSERT INTO warehouse.dim_touchpoint_type (type_key, type, channel, process, has_amount)
        SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::text[], $5::boolean[]) ON CONFLICT DO NOTHING`,
       [
-        TOUCHPOINT_TYPES.map((t) => t.typeKey),
-        TOUCHPOINT_TYPES.map((t) => t.type),
-        TOUCHPOINT_TYPES.map((t) => t.channel),
-        TOUCHPOINT_TYPES.map((t) => t.process),
-        TOUCHPOINT_TYPES.map((t) => t.hasAmount),
+        TOUCHPOINT_TYPES_V1.map((t) => t.typeKey),
+        TOUCHPOINT_TYPES_V1.map((t) => t.type),
+        TOUCHPOINT_TYPES_V1.map((t) => t.channel),
+        TOUCHPOINT_TYPES_V1.map((t) => t.process),
+        TOUCHPOINT_TYPES_V1.map((t) => t.hasAmount),
       ],
     );
 
@@ -75,7 +76,7 @@ export class WarehouseSchema1767657600000 implements MigrationInterface {
     await q.query(
       `INSERT INTO warehouse.dim_department (department_key, department, activity)
        SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [DEPARTMENT_ROWS.map((d) => d.departmentKey), DEPARTMENT_ROWS.map((d) => d.department), DEPARTMENT_ROWS.map((d) => d.activity)],
+      [DEPARTMENT_ROWS_V1.map((d) => d.departmentKey), DEPARTMENT_ROWS_V1.map((d) => d.department), DEPARTMENT_ROWS_V1.map((d) => d.activity)],
     );
 
     await q.query(`
@@ -255,7 +256,7 @@ export class WarehouseSchema1767657600000 implements MigrationInterface {
         CONSTRAINT agg_basket_pair_order_check CHECK (item_a < item_b)
       )`);
 
-    for (const statement of COMMENTS) await q.query(statement);
+    for (const statement of WAREHOUSE_COMMENTS_V1) await q.query(statement);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -263,167 +264,7 @@ export class WarehouseSchema1767657600000 implements MigrationInterface {
   }
 }
 
-const comment = (target: string, text: string) => `COMMENT ON ${target} IS '${text.replace(/'/g, "''")}'`;
-const table = (name: string, text: string) => comment(`TABLE warehouse.${name}`, text);
-const column = (name: string, text: string) => comment(`COLUMN warehouse.${name}`, text);
 
-const CUSTOMER_KEY =
-  'Surrogate key of the dim_customer version valid when the fact occurred (the customer AS IT WAS then); join dim_customer on customer_key';
-
-export const COMMENTS = [
-  table('checkpoints', 'Projection runner bookkeeping: per projection, the global event position up to which the warehouse is complete (its freshness).'),
-  column('checkpoints.projection', 'Projection name (warehouse)'),
-  column('checkpoints.position', 'Global position of the last event applied'),
-  column('checkpoints.updated_at', 'When the checkpoint last moved'),
-  table('parked_events', 'Projection runner bookkeeping: events the warehouse projection could not apply (poison events), skipped until retried or rebuilt.'),
-  column('parked_events.projection', 'Projection that failed'),
-  column('parked_events.global_position', 'Global position of the event'),
-  column('parked_events.event_id', 'Event id'),
-  column('parked_events.stream', 'Stream of the event (customer-<customerId>)'),
-  column('parked_events.event_type', 'Event type'),
-  column('parked_events.error', 'Why it failed'),
-  column('parked_events.attempts', 'How often applying it failed'),
-  column('parked_events.parked_at', 'When it was parked'),
-  column('parked_events.retried_at', 'When it was last retried'),
-
-  table('dim_date', 'Calendar dimension, one row per UTC date; every year in which a fact occurred is complete. Facts refer to it by date_key.'),
-  column('dim_date.date_key', 'Surrogate key yyyymmdd (e.g. 20260301) of the UTC date'),
-  column('dim_date.date', 'The UTC calendar date'),
-  column('dim_date.year', 'Calendar year'),
-  column('dim_date.quarter', 'Quarter 1-4'),
-  column('dim_date.month', 'Month 1-12'),
-  column('dim_date.year_month', 'Month as YYYY-MM (the touchpoints API month dimension)'),
-  column('dim_date.iso_year', 'ISO-8601 week-numbering year (differs from year around New Year)'),
-  column('dim_date.iso_week', 'ISO-8601 week number 1-53'),
-  column('dim_date.iso_year_week', 'ISO week as YYYY-Www, e.g. 2026-W09 (the touchpoints API week dimension)'),
-  column('dim_date.day_of_month', 'Day of the month 1-31'),
-  column('dim_date.weekday', 'ISO weekday: 1 = Monday … 7 = Sunday'),
-  column('dim_date.weekday_name', 'Monday … Sunday'),
-  column('dim_date.is_weekend', 'Saturday or Sunday'),
-
-  table('dim_touchpoint_type', 'One row per event type of the catalogue: every catalogue event is a touchpoint. Reference data.'),
-  column('dim_touchpoint_type.type_key', 'Surrogate key: 1-based position of the type in the event catalogue'),
-  column('dim_touchpoint_type.type', 'Event type name, e.g. PurchaseMade'),
-  column('dim_touchpoint_type.channel', 'Channel: mail, web, meeting, sales, service or survey'),
-  column('dim_touchpoint_type.process', 'Sales process group: market-to-sales, sales-to-order or order-to-loyal-customer'),
-  column('dim_touchpoint_type.has_amount', 'Facts of this type carry an amount (QuoteSent.amount, PurchaseMade.total, OpportunityStageChanged.value)'),
-
-  table('dim_department', "Department that recorded the touchpoint (Porter's value chain). Reference data."),
-  column('dim_department.department_key', 'Surrogate key; 0 = no department recorded'),
-  column('dim_department.department', 'recordedBy.department: marketing-sales, service, inbound-logistics, operations, outbound-logistics, procurement, technology, hrm, infrastructure; unknown when none was recorded'),
-  column('dim_department.activity', 'primary or support activity of the value chain; unknown for key 0'),
-
-  table('dim_product', 'One row per SKU ever ordered.'),
-  column('dim_product.product_key', 'Surrogate key (deterministic hash of the sku)'),
-  column('dim_product.sku', 'Stock keeping unit as given in PurchaseMade lines'),
-  column('dim_product.category', 'Product category: the first category an order line gave for this sku (log order); null if none ever did'),
-
-  table('dim_customer', 'Customer dimension, TYPE-2 slowly changing: one row per version of a customer, valid over [valid_from, valid_to). A fact joins the version valid when it occurred (fact.customer_key), i.e. the customer as it was then. Versions follow from all known events whatever order they were recorded in, and include changes caused by time alone (departure by inactivity, purchase gap), also those scheduled in the future.'),
-  column('dim_customer.customer_key', 'Surrogate key of the version (deterministic hash of customer_id and valid_from)'),
-  column('dim_customer.customer_id', 'Customer id (natural key; stream customer-<id>)'),
-  column('dim_customer.version_no', 'Version number within the customer, 1 = oldest'),
-  column('dim_customer.name', 'Company name (latest registration as of the version)'),
-  column('dim_customer.size', 'Company size: small, medium, large, enterprise'),
-  column('dim_customer.lifecycle_phase', 'Lifecycle phase: prospect, new-customer, loyal-customer, departed'),
-  column('dim_customer.cycle', 'Relationship cycle (a departed customer who buys again starts the next cycle)'),
-  column('dim_customer.loyalty_status', 'Loyalty status: none, new, loyal, at-risk, lapsed'),
-  column('dim_customer.account_manager', 'employeeId of the account manager; null while none is assigned'),
-  column('dim_customer.valid_from', 'Start of the version (inclusive); -infinity for the first version, so back-dated facts find the customer too. A change caused by time alone starts 1 ms after its instant (e.g. last purchase + 365 days + 1 ms)'),
-  column('dim_customer.valid_to', 'End of the version (exclusive); infinity for the latest version'),
-  column('dim_customer.is_current', 'valid_to = infinity: the latest version. It may start in the future when time alone will change the customer (a departure by inactivity); for the version valid now use valid_from <= now() AND now() < valid_to'),
-  column('dim_customer.definition_version', 'Customer definition version the phase and loyalty were derived with; after a definition change, rebuild the warehouse'),
-
-  table('customer_state', 'ETL bookkeeping of the warehouse projection: per customer the fold state the customer dimension is derived from (no contacts, no free text). Not meant for analysis.'),
-  column('customer_state.state', 'CustomerProfileState restricted to registrations, account managers, purchases, relationship ends, NPS scores and complaints'),
-  column('customer_state.definition_version', 'Customer definition version the dimension rows were derived with'),
-
-  table('fact_touchpoint', 'One row per catalogue event (every event is a touchpoint). Grain: one event.'),
-  column('fact_touchpoint.global_position', 'Global position of the event in the event store (primary key; each event counts once)'),
-  column('fact_touchpoint.event_id', 'Event id'),
-  column('fact_touchpoint.customer_id', 'Customer id (degenerate dimension)'),
-  column('fact_touchpoint.customer_key', CUSTOMER_KEY),
-  column('fact_touchpoint.date_key', 'dim_date key of the UTC date it occurred'),
-  column('fact_touchpoint.type_key', 'dim_touchpoint_type key (event type, channel, process)'),
-  column('fact_touchpoint.department_key', 'dim_department key of the recording department (0: none recorded)'),
-  column('fact_touchpoint.amount', 'QuoteSent.amount, PurchaseMade.total or OpportunityStageChanged.value; null for other types'),
-  column('fact_touchpoint.currency', 'ISO-4217 currency of the amount (null for opportunity values, which carry none)'),
-  column('fact_touchpoint.occurred_at', 'When it happened (occurredAt); periods select on this'),
-  column('fact_touchpoint.recorded_at', 'When the platform stored it (recordedAt); later than occurred_at for late recording'),
-  column('fact_touchpoint.recorded_by', 'recordedBy.userId: the employee or API key that recorded it'),
-
-  table('fact_order_line', 'One row per order line of a PurchaseMade. An order is one PurchaseMade event (global_position); basket analyses group lines by it.'),
-  column('fact_order_line.global_position', 'Global position of the PurchaseMade event: identifies the order'),
-  column('fact_order_line.line_no', 'Line number within the order, 1-based'),
-  column('fact_order_line.order_id', 'orderId as given by the customer-facing system (unique per customer)'),
-  column('fact_order_line.customer_id', 'Customer id (degenerate dimension)'),
-  column('fact_order_line.customer_key', CUSTOMER_KEY),
-  column('fact_order_line.date_key', 'dim_date key of the order date (UTC)'),
-  column('fact_order_line.product_key', 'dim_product key'),
-  column('fact_order_line.quantity', 'Quantity ordered (> 0)'),
-  column('fact_order_line.unit_price', 'Price per unit'),
-  column('fact_order_line.revenue', 'quantity * unit_price'),
-  column('fact_order_line.currency', 'ISO-4217 currency of the order'),
-  column('fact_order_line.occurred_at', 'When the purchase was made'),
-
-  table('fact_complaint', 'One row per complaint filing (a complaint id filed again after its resolution is a new complaint), updated when it is resolved.'),
-  column('fact_complaint.global_position', 'Global position of the ComplaintFiled event (primary key)'),
-  column('fact_complaint.complaint_id', 'complaintId'),
-  column('fact_complaint.customer_id', 'Customer id (degenerate dimension)'),
-  column('fact_complaint.customer_key', 'Surrogate key of the dim_customer version valid when the complaint was filed'),
-  column('fact_complaint.filed_date_key', 'dim_date key of the filing date (UTC)'),
-  column('fact_complaint.filed_at', 'When the complaint was filed'),
-  column('fact_complaint.category', 'Complaint category as filed'),
-  column('fact_complaint.severity', 'low, medium, high; null when not given'),
-  column('fact_complaint.resolved_date_key', 'dim_date key of the resolution date; null while open'),
-  column('fact_complaint.resolved_at', 'When it was resolved (earliest resolution); null while open'),
-  column('fact_complaint.hours_to_resolve', 'Hours from filing to resolution; null while open'),
-  column('fact_complaint.target_hours', 'Resolution target in hours under the customer definition (default 24)'),
-  column('fact_complaint.within_target', 'Resolved no more than target_hours after filing; null while open'),
-
-  table('fact_nps', 'One row per NPS answer (NpsResponded).'),
-  column('fact_nps.global_position', 'Global position of the NpsResponded event (primary key)'),
-  column('fact_nps.survey_id', 'surveyId'),
-  column('fact_nps.customer_id', 'Customer id (degenerate dimension)'),
-  column('fact_nps.customer_key', CUSTOMER_KEY),
-  column('fact_nps.date_key', 'dim_date key of the answer date (UTC)'),
-  column('fact_nps.score', 'Answer 0-10'),
-  column('fact_nps.category', 'promoter (9-10), passive (7-8) or detractor (0-6) under definition_version'),
-  column('fact_nps.occurred_at', 'When the customer answered'),
-  column('fact_nps.definition_version', 'Customer definition version the category was derived with'),
-
-  table('agg_touchpoint_day', 'Pre-aggregated fact_touchpoint: touchpoints and amounts per UTC day, type, department and the customer size and lifecycle phase AS THEY WERE at each touchpoint (SCD join). Kept exact incrementally; equals the GROUP BY of fact_touchpoint JOIN dim_customer.'),
-  column('agg_touchpoint_day.date_key', 'dim_date key (UTC day)'),
-  column('agg_touchpoint_day.week_key', 'ISO week of the day as iso_year * 100 + iso_week (e.g. 202609), as in dim_date'),
-  column('agg_touchpoint_day.type_key', 'dim_touchpoint_type key'),
-  column('agg_touchpoint_day.department_key', 'dim_department key'),
-  column('agg_touchpoint_day.customer_size', 'dim_customer.size of the version each touchpoint points to'),
-  column('agg_touchpoint_day.lifecycle_phase', 'dim_customer.lifecycle_phase of the version each touchpoint points to'),
-  column('agg_touchpoint_day.touchpoints', 'Number of touchpoints (fact rows)'),
-  column('agg_touchpoint_day.amount', 'Sum of fact_touchpoint.amount (0 when none carries one)'),
-
-  table('agg_touchpoint_month', 'agg_touchpoint_day summed per UTC month: the touchpoints analysis reads whole months from here.'),
-  column('agg_touchpoint_month.month_key', 'yyyymm of the UTC month (date_key / 100)'),
-  column('agg_touchpoint_month.type_key', 'dim_touchpoint_type key'),
-  column('agg_touchpoint_month.department_key', 'dim_department key'),
-  column('agg_touchpoint_month.customer_size', 'dim_customer.size of the version each touchpoint points to'),
-  column('agg_touchpoint_month.lifecycle_phase', 'dim_customer.lifecycle_phase of the version each touchpoint points to'),
-  column('agg_touchpoint_month.touchpoints', 'Number of touchpoints (fact rows); for type PurchaseMade: the number of orders'),
-  column('agg_touchpoint_month.amount', 'Sum of fact_touchpoint.amount'),
-
-  table('agg_basket_item', 'Basket analysis pre-aggregate: per UTC month and level, the number of orders containing each item (an order = one PurchaseMade; its items = the distinct SKUs, or categories, of its lines).'),
-  column('agg_basket_item.month_key', 'yyyymm of the UTC month the orders were placed in'),
-  column('agg_basket_item.level', 'sku or category (dim_product.category; uncategorised when unknown)'),
-  column('agg_basket_item.item', 'The SKU or category'),
-  column('agg_basket_item.orders', 'Orders of that month containing the item'),
-  table('agg_basket_pair', 'Basket analysis pre-aggregate: per UTC month and level, the number of orders containing both items of a pair (item_a < item_b; read both directions for rules X→Y).'),
-  column('agg_basket_pair.month_key', 'yyyymm of the UTC month the orders were placed in'),
-  column('agg_basket_pair.level', 'sku or category'),
-  column('agg_basket_pair.item_a', 'The smaller item of the pair'),
-  column('agg_basket_pair.item_b', 'The larger item of the pair'),
-  column('agg_basket_pair.orders', 'Orders of that month containing both'),
-];
-
-/** The warehouse's migrations, in order; run them after the event store's. */
 /** Erasure (privacy): a customer's company name becomes null in every version of the customer dimension. */
 export class WarehouseErasableName1767830400000 implements MigrationInterface {
   readonly name = 'WarehouseErasableName1767830400000';
@@ -438,4 +279,5 @@ export class WarehouseErasableName1767830400000 implements MigrationInterface {
   }
 }
 
+/** The warehouse's migrations, in order; run them after the event store's. */
 export const WAREHOUSE_MIGRATIONS = [WarehouseSchema1767657600000, WarehouseErasableName1767830400000] as const;

@@ -1,11 +1,11 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { BarChart, FunnelChart, GaugeChart, HeatmapChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, FunnelChart, GaugeChart, HeatmapChart, PieChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, FunnelChart, GaugeChart, HeatmapChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export const PALETTE = ['#2f6fde', '#1aa39a', '#f2a93b', '#e0575b', '#7c5cd6', '#4bb0e8', '#8fb33f', '#c46fb4', '#6b7a90', '#d98a4a'];
 
@@ -27,7 +27,14 @@ function Canvas({ option, height }: { option: EChartsOption; height: number }) {
   useEffect(() => {
     if (!ref.current) return;
     const chart = echarts.init(ref.current, undefined, { renderer: 'canvas' });
-    chart.setOption({ color: PALETTE, textStyle: { fontFamily: 'inherit' }, tooltip: textTooltip, animation: false, ...option });
+    chart.setOption({
+      color: PALETTE,
+      // A real family list: a canvas font cannot 'inherit' (an invalid font silently falls back to 10px).
+      textStyle: { fontFamily: "Inter, 'Segoe UI', system-ui, -apple-system, Arial, sans-serif", fontSize: 12 },
+      tooltip: textTooltip,
+      animation: false,
+      ...option,
+    });
     const resize = () => chart.resize();
     window.addEventListener('resize', resize);
     return () => {

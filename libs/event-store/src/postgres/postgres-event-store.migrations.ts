@@ -1,7 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { computeEventHash, GENESIS_HASH } from '../hash-chain';
 import { EventStoreAppendFunction1767916800000 } from './postgres-append.migrations';
-import { EVENT_COLUMNS, toRecorded, type EventRow } from './postgres-event-store';
 
 /**
  * Schema `event_store` (owned by these migrations, never by `synchronize`).
@@ -154,6 +153,34 @@ export class EventStoreHashChain1767571200000 implements MigrationInterface {
 
 const BACKFILL_PAGE = 5000;
 
+// The rows as this migration reads them, frozen here: a migration must keep doing what it did when it was written,
+// whatever the live adapter's row mapping becomes later. (The hash function itself is the published recipe.)
+const BACKFILL_COLUMNS = `global_position, stream, stream_revision, event_id, type, data, metadata, recorded_at,
+  encode(hash, 'hex') AS hash`;
+
+type BackfillRow = {
+  global_position: number | string;
+  stream: string;
+  stream_revision: number;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date | string;
+  hash: string | null;
+};
+
+const envelopeOf = (r: BackfillRow) => ({
+  eventId: r.event_id,
+  stream: r.stream,
+  type: r.type,
+  data: r.data,
+  metadata: r.metadata,
+  streamRevision: r.stream_revision,
+  globalPosition: Number(r.global_position),
+  recordedAt: (r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at)).toISOString(),
+});
+
 /** Hashes every event without a hash, in (stream, revision) order, keyset-paged; see the migration above. */
 async function hashExistingEvents(q: QueryRunner): Promise<void> {
   const [{ missing }] = (await q.query(`SELECT count(*)::int AS missing FROM event_store.events WHERE hash IS NULL`)) as { missing: number }[];
@@ -165,12 +192,12 @@ async function hashExistingEvents(q: QueryRunner): Promise<void> {
   let done = 0;
   for (;;) {
     const rows = (await (after === null
-      ? q.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events ORDER BY stream, stream_revision LIMIT ${BACKFILL_PAGE}`)
+      ? q.query(`SELECT ${BACKFILL_COLUMNS} FROM event_store.events ORDER BY stream, stream_revision LIMIT ${BACKFILL_PAGE}`)
       : q.query(
-          `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE (stream, stream_revision) > ($1, $2)
+          `SELECT ${BACKFILL_COLUMNS} FROM event_store.events WHERE (stream, stream_revision) > ($1, $2)
            ORDER BY stream, stream_revision LIMIT ${BACKFILL_PAGE}`,
           [after.stream, after.revision],
-        ))) as EventRow[];
+        ))) as BackfillRow[];
     if (rows.length === 0) break;
     const positions: number[] = [];
     const hashes: string[] = [];
@@ -184,7 +211,7 @@ async function hashExistingEvents(q: QueryRunner): Promise<void> {
         previous = row.hash; // hashed already (an earlier, partial run): continue its chain
         continue;
       }
-      const hash = computeEventHash(previous, toRecorded(row));
+      const hash = computeEventHash(previous, envelopeOf(row));
       positions.push(Number(row.global_position));
       hashes.push(hash);
       previousHashes.push(previous);

@@ -81,13 +81,22 @@ function NpsChart({ data }: { data: Nps }) {
       caption="NPS"
       option={{
         legend: { bottom: 0 },
+        // The score in the middle of the ring.
+        title: {
+          text: data.nps === null ? '—' : String(data.nps),
+          subtext: data.nps === null ? 'no answers' : 'NPS',
+          left: 'center',
+          top: '34%',
+          textStyle: { fontSize: 30, fontWeight: 700, color: '#1b2433' },
+          subtextStyle: { fontSize: 13, color: '#556175' },
+        },
         series: [
           {
             type: 'pie',
             name: 'NPS',
             radius: ['50%', '75%'],
             center: ['50%', '45%'],
-            label: { show: true, position: 'center', formatter: () => (data.nps === null ? 'no answers' : `NPS ${data.nps}`), fontSize: 20, fontWeight: 600 },
+            label: { show: false },
             data: parts.map((p) => ({ name: p.name, value: p.value, itemStyle: { color: p.color } })),
           },
         ],

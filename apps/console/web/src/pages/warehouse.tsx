@@ -129,7 +129,8 @@ function Cohorts({ rows }: { rows: CohortRow[] }) {
         grid: { left: 72, right: 24, top: 8, bottom: 56 },
         xAxis: { type: 'category', name: 'months since first purchase', nameLocation: 'middle', nameGap: 28, data: Array.from({ length: periods }, (_, p) => String(p)) },
         yAxis: { type: 'category', inverse: true, data: cohorts },
-        visualMap: { min: 0, max: 100, show: false, inRange: { color: ['#eef3fc', '#2f6fde'] } },
+        // Month 0 is always 100 %: the scale tops out lower so later months' differences show.
+        visualMap: { min: 0, max: 60, show: false, inRange: { color: ['#eef3fc', '#1f55b8'] } },
         series: [
           {
             type: 'heatmap',
