@@ -14,13 +14,17 @@ COPY tsconfig.base.json .swcrc ./
 COPY infra/scripts ./infra/scripts
 COPY apps ./apps
 COPY libs ./libs
-RUN node infra/scripts/build.js
+# The services, compiled to dist/; the web console's static bundle to /app/console-assets.
+RUN node infra/scripts/build.js \
+ && node -r ./infra/scripts/register.js apps/console/src/build-console.cli.ts > /tmp/console-dir \
+ && cp -r "$(cat /tmp/console-dir)" /app/console-assets
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data CONSOLE_ASSETS_DIR=/app/console-assets
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/console-assets ./console-assets
 COPY --chown=root:root package.json ./
 # Code and dependencies belong to root and are read-only for the service user; only DATA_DIR is writable.
 RUN mkdir -p /data && chown node:node /data

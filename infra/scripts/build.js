@@ -22,7 +22,8 @@ function* sources(dir) {
   }
 }
 
-fs.rmSync(out, { recursive: true, force: true });
+// Only what this script writes: dist/console (the web console's bundles) is npm run build:console's.
+for (const top of ['apps', 'libs']) fs.rmSync(path.join(out, top), { recursive: true, force: true });
 let count = 0;
 for (const top of ['apps', 'libs']) {
   for (const file of sources(path.join(root, top))) {

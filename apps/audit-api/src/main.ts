@@ -4,7 +4,7 @@
  */
 import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
 import { runStandaloneService } from '@klantcentraal/http';
-import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
+import { PersonalDataPolicyModule, PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { PROJECTION_RUNNER_MIGRATIONS } from '@klantcentraal/projections';
 import { READ_MODEL_MIGRATIONS } from '@klantcentraal/read-models';
 import { AuditApiModule } from './audit-api.module';
@@ -16,5 +16,6 @@ void runStandaloneService({
   // The as-of profile is viewed with the active customer definition (read_models.customer_definitions).
   migrations: [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTION_RUNNER_MIGRATIONS, ...READ_MODEL_MIGRATIONS],
   openEventStore: async ({ config, pool }) => privateEventStore(pool, config, await openEventStore(config, pool)),
-  modules: async ({ pool, eventStore }) => ({ imports: [AuditApiModule.register({ eventStore: eventStore!, pool })] }),
+  // The personal-data policy: every audit read of personal data lands in the access log.
+  modules: async ({ pool, eventStore }) => ({ imports: [AuditApiModule.register({ eventStore: eventStore!, pool }), PersonalDataPolicyModule.register({ pool })] }),
 });

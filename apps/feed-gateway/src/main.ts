@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import { runStandaloneService } from '@klantcentraal/http';
 import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { FeedGatewayModule } from './feed-gateway.module';
+import { PersonalDataPolicyModule } from '@klantcentraal/privacy';
 
 void runStandaloneService({
   name: 'feed-gateway',
@@ -13,6 +14,7 @@ void runStandaloneService({
   bodyLimit: '1kb',
   migrations: MESSAGING_MIGRATIONS,
   modules: async ({ config, pool }) => ({
-    imports: [FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') })],
+    // The personal-data policy scopes a sales key's feed to its account manager.
+    imports: [FeedGatewayModule.register({ pool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }), PersonalDataPolicyModule.register({ pool })],
   }),
 });

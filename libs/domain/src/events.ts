@@ -1,13 +1,11 @@
+import type { Event } from './event';
 import type { PersonalDataErased } from './privacy/personal-data';
 
 /**
- * Event catalogue v1 (contract.md). The `type` string is the stored contract: never derive it from a class name.
+ * The event catalogue (docs/events.md). The `type` string is the stored contract: never derive it from a class name.
  * Timestamps are ISO-8601 strings; money is a decimal number plus an ISO-4217 currency.
  */
-export type Event<Type extends string, Data extends Record<string, unknown>> = Readonly<{
-  type: Type;
-  data: Readonly<Data>;
-}>;
+export type { Event } from './event';
 
 export const COMPANY_SIZES = ['small', 'medium', 'large', 'enterprise'] as const;
 export type CompanySize = (typeof COMPANY_SIZES)[number];

@@ -167,6 +167,20 @@ describe('privacy at the event-store port (PostgreSQL)', () => {
     expect((await make().prepare()).encryption).toEqual({ eventsEncrypted: 0, streamsRehashed: 0 });
   });
 
+  it('key store: processes creating a key for one subject at once share one key; a KEK mismatch is named', async () => {
+    const ref = { stream: `customer-race-${randomUUID()}`, subject: 'contact:c-1' };
+    const stores = [make(), make(), make()].map((p) => p.keyStore);
+    await Promise.all(stores.map((k) => k.sync()));
+    const got = await Promise.all(stores.map((k) => k.activeKeys([ref])));
+    const ids = new Set(got.map((m) => [...m.values()][0].keyId));
+    expect(ids.size).toBe(1);
+    const keys = got.map((m) => [...m.values()][0].key.toString('hex'));
+    expect(new Set(keys).size).toBe(1);
+    const stranger = createPrivacy({ pool: db.pool, store: raw, kek: new LocalKeyEncryptionKey(randomBytes(32)) }).keyStore;
+    await stranger.sync();
+    await expect(stranger.keysById([[...ids][0]])).rejects.toThrow('check MASTER_KEY');
+  });
+
   it('a ledger applied to a database destroys the keys an older backup still holds', async () => {
     const customerId = `c-${randomUUID()}`;
     const stream = `customer-${customerId}`;

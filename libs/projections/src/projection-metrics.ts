@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import type { ProjectionStatus } from './projection-runner';
+import type { ProjectionStatus } from './projection-runner.types';
 
 /** Whatever can tell the status of its projections (a runner; several runners share one set of gauges). */
 export type ProjectionStatusSource = Readonly<{ status(): Promise<ProjectionStatus[]> }>;

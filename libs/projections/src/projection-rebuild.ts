@@ -26,7 +26,7 @@ import type { Projection } from './projection';
 import { partitionCheckpoint, type PartitionSet } from './partitions';
 import { applyBatch } from './projection-batch';
 import { describeError } from './projection-failure';
-import type { ProjectorLogger } from './projection-runner';
+import type { ProjectorLogger } from './projection-runner.types';
 import { assertSchemaName, checkout, lockSchemaForWrite, qualifiedTable, quoteIdent } from './sql';
 
 export type RebuildProgress = Readonly<{

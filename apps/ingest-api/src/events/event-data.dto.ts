@@ -1,5 +1,5 @@
 /**
- * One class per event type's `data` (event catalogue v1, contract.md): every field rule of the catalogue as
+ * One class per event type's `data` (the event catalogue, docs/events.md): every field rule of the catalogue as
  * class-validator decorators. Each class `implements` the domain's data type, so a catalogue change that the DTO
  * misses does not compile. The envelope picks the class by its sibling `type` (see append-events.dto.ts).
  */

@@ -1,4 +1,4 @@
-import type { Event } from '../events';
+import type { Event } from '../event';
 
 /**
  * Personal data (contract v1.1 "Personal data"): which fields of which events are personal, and whose they are.

@@ -52,18 +52,26 @@ export class PostgresKeyStore implements KeyStore {
       const key = randomBytes(DATA_KEY_BYTES);
       return { keyId: randomUUID(), key, wrapped: await this.kek.wrap(key) };
     }));
-    await this.pool.query(
+    const inserted = await this.pool.query<KeyRow>(
       `INSERT INTO privacy.data_keys (key_id, stream, subject, kek_id, wrapped)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[])
-       ON CONFLICT (stream, subject) WHERE erasure_id IS NULL DO NOTHING`,
+       ON CONFLICT (stream, subject) WHERE erasure_id IS NULL DO NOTHING
+       RETURNING key_id, stream, subject, kek_id, wrapped, erasure_id`,
       [fresh.map((f) => f.keyId), wanted.map((r) => r.stream), wanted.map((r) => r.subject), wanted.map(() => this.kek.id), fresh.map((f) => f.wrapped)],
     );
-    const { rows } = await this.pool.query<KeyRow>(
-      `SELECT d.key_id, d.stream, d.subject, d.kek_id, d.wrapped, d.erasure_id
-       FROM privacy.data_keys d JOIN unnest($1::text[], $2::text[]) AS w(stream, subject) USING (stream, subject)
-       WHERE d.erasure_id IS NULL`,
-      [wanted.map((r) => r.stream), wanted.map((r) => r.subject)],
-    );
+    // Only subjects another process gave a key meanwhile need a second look (one round trip in the common case).
+    const created = new Set(inserted.rows.map((row) => subjectKey(row)));
+    const raced = wanted.filter((ref) => !created.has(subjectKey(ref)));
+    const rows = [...inserted.rows];
+    if (raced.length > 0) {
+      const existing = await this.pool.query<KeyRow>(
+        `SELECT d.key_id, d.stream, d.subject, d.kek_id, d.wrapped, d.erasure_id
+         FROM privacy.data_keys d JOIN unnest($1::text[], $2::text[]) AS w(stream, subject) USING (stream, subject)
+         WHERE d.erasure_id IS NULL`,
+        [raced.map((r) => r.stream), raced.map((r) => r.subject)],
+      );
+      rows.push(...existing.rows);
+    }
     const ours = new Map<string, Buffer>(fresh.map((f) => [f.keyId, f.key]));
     for (const row of rows) {
       const key = ours.get(row.key_id) ?? (await this.unwrap(row));
