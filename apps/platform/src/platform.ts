@@ -20,16 +20,7 @@ import { PrivacyApiModule } from '@klantcentraal/privacy-api';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
 import { KafkaInsightPublisher, OutboxRelay, outboxBacklog } from '@klantcentraal/messaging';
-import {
-  createRootLogger,
-  defaultLogFormat,
-  httpMetricsMiddleware,
-  Metrics,
-  MetricsModule,
-  requestIdMiddleware,
-  requestLoggingModule,
-  useRootLogger,
-} from '@klantcentraal/observability';
+import { createObservability, defaultLogFormat } from '@klantcentraal/observability';
 import { FULL_PROJECTOR_MIGRATIONS, registerProjectorMetrics, startPartitionedProjector } from '@klantcentraal/projector';
 import { QueryApiModule } from '@klantcentraal/query-api';
 import { FeedGatewayModule, InsightFeed } from '@klantcentraal/feed-gateway';
@@ -66,8 +57,7 @@ export type StartOptions = Readonly<{
 
 export async function startPlatform(config: PlatformConfig, options: StartOptions = {}): Promise<RunningPlatform> {
   // One logger for the process (contract v1.2 "Logs"): every Nest Logger below writes through it.
-  const rootLogger = createRootLogger({ format: config.logFormat ?? defaultLogFormat(), level: options.quiet ? 'warn' : 'info' });
-  const nestLogger = useRootLogger(rootLogger);
+  const observability = createObservability({ format: config.logFormat ?? defaultLogFormat(), level: options.quiet ? 'warn' : 'info' });
   const logger = new Logger('platform');
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -162,7 +152,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     }
 
     // One registry for everything /metrics shows (contract v1.2 "Metrics").
-    const metrics = new Metrics();
+    const { metrics } = observability;
     metrics.watchDatabase(apiPool); // the pool requests wait on
     registerProjectorMetrics(metrics, projector); // lag per projection, partitions owned
     metrics.gauge('klantcentraal_outbox_backlog', 'Insights in the outbox not yet published to Kafka.', () => outboxBacklog(pool));
@@ -177,8 +167,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
         module: PlatformModule,
         imports: [
           AuthModule.forRoot({ keys, keysHint: apiKeysHint(devKeys?.file ?? null), rateLimit: { perMinute: config.rateLimitPerMinute } }),
-          requestLoggingModule(rootLogger),
-          MetricsModule.register(metrics),
+          ...observability.modules,
           HealthModule.register({
             checks: {
               database: () => apiPool.query('SELECT 1'),
@@ -203,10 +192,9 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
           FeedGatewayModule.register({ pool: apiPool, kafkaBrokers: config.kafkaBrokers, logger: new Logger('feed-gateway') }),
         ],
       },
-      { bodyParser: false, logger: nestLogger },
+      { bodyParser: false, logger: observability.nestLogger },
     );
-    app.use(requestIdMiddleware());
-    app.use(httpMetricsMiddleware(metrics));
+    observability.instrument(app);
     configureHttpApp(app, {
       title: 'Klantcentraal',
       description: 'Event-sourced customer insight: ingest touchpoints, query profiles and insights, audit history.',

@@ -9,16 +9,7 @@ import type { Pool } from 'pg';
 import { AuthModule, generateDevKeys } from '@klantcentraal/auth';
 import { ConfigError, loadConfig, type PlatformConfig } from '@klantcentraal/config';
 import type { EventStore } from '@klantcentraal/event-store';
-import {
-  createRootLogger,
-  defaultLogFormat,
-  httpMetricsMiddleware,
-  Metrics,
-  MetricsModule,
-  requestIdMiddleware,
-  requestLoggingModule,
-  useRootLogger,
-} from '@klantcentraal/observability';
+import { createObservability, defaultLogFormat } from '@klantcentraal/observability';
 import { createPool, runMigrations, type MigrationClass } from '@klantcentraal/postgres';
 import { configureHttpApp } from './configure-http-app';
 import { HealthModule } from './health/health.module';
@@ -47,9 +38,8 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
   try {
     const config = loadConfig();
     // The same logger, request ids and metrics registry as `npm start` (contract v1.2 "Logs", "Metrics").
-    const rootLogger = createRootLogger({ format: config.logFormat ?? defaultLogFormat() });
-    const nestLogger = useRootLogger(rootLogger);
-    const metrics = new Metrics();
+    const observability = createObservability({ format: config.logFormat ?? defaultLogFormat() });
+    const { metrics } = observability;
     if (!config.databaseUrl) {
       throw new ConfigError('DATABASE_URL', `is required to run the ${options.name} on its own (npm start runs every service with embedded PostgreSQL)`);
     }
@@ -77,16 +67,14 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
         module: StandaloneMain,
         imports: [
           AuthModule.forRoot({ keys: config.apiKeys ?? devKeys!.keys, rateLimit: { perMinute: config.rateLimitPerMinute } }),
-          requestLoggingModule(rootLogger),
-          MetricsModule.register(metrics),
+          ...observability.modules,
           HealthModule.register({ checks: { database: () => pool.query('SELECT 1'), ...service.checks } }),
           ...service.imports,
         ],
       },
-      { bodyParser: false, logger: nestLogger },
+      { bodyParser: false, logger: observability.nestLogger },
     );
-    app.use(requestIdMiddleware());
-    app.use(httpMetricsMiddleware(metrics));
+    observability.instrument(app);
     configureHttpApp(app, { title: options.title, bodyLimit: options.bodyLimit, corsOrigins: config.corsOrigins });
     await app.listen(config.port, config.host);
     // Graceful stop: stop accepting, let in-flight requests finish, close what the service opened, exit 0.

@@ -3,3 +3,4 @@ export { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 export { MetricsModule } from './metrics/metrics.module';
 export { createRootLogger, defaultLogFormat, useRootLogger, type LogFormat, type LoggingOptions, type LogLevel } from './logging/root-logger';
 export { REQUEST_ID_HEADER, requestIdMiddleware, requestLoggingModule } from './logging/request-logging';
+export { createObservability, type Observability } from './observability';
