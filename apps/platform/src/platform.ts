@@ -70,6 +70,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     logger.warn(`${(err as Error).message}; the web console is not served (the API is)`);
     return null;
   });
+  // Spans still buffered are exported last, after everything that could end one has stopped.
+  if (observability.tracing) cleanups.push(() => observability.flush());
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
     const onFatal =

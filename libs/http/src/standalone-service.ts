@@ -38,7 +38,7 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
   try {
     const config = loadConfig();
     // The same logger, request ids and metrics registry as `npm start` (contract v1.2 "Logs", "Metrics").
-    const observability = createObservability({ format: config.logFormat ?? defaultLogFormat() });
+    const observability = createObservability({ format: config.logFormat ?? defaultLogFormat(), serviceName: options.name });
     const { metrics } = observability;
     if (!config.databaseUrl) {
       throw new ConfigError('DATABASE_URL', `is required to run the ${options.name} on its own (npm start runs every service with embedded PostgreSQL)`);
@@ -60,6 +60,7 @@ export async function runStandaloneService(options: StandaloneServiceOptions): P
         await service.stop?.();
         await eventStore?.close();
         await pool.end();
+        await observability.flush();
       }
     }
     const app = await NestFactory.create(
