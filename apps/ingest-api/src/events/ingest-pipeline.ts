@@ -13,6 +13,7 @@ import {
   type MultiAppendResult,
   type StreamAppend,
 } from '@klantcentraal/event-store';
+import { tracedAppend } from './append-tracing';
 import { CLOCK, EVENT_STORE, ID_GENERATOR, type Clock, type IdGenerator } from '../ingest-api.tokens';
 import { loadRuleState, prepareTouchpoint, type PreparedTouchpoint, type TouchpointInput } from './touchpoint-batch';
 
@@ -58,7 +59,7 @@ export class IngestPipeline {
       // Report the earliest violation of the request, whichever stream finished loading first.
       if (violations.length > 0) throw violations.reduce((a, b) => (b.index < a.index ? b : a));
       try {
-        return await this.store.appendMany(appends as StreamAppend[]);
+        return await tracedAppend(appends as StreamAppend[], (traced) => this.store.appendMany(traced));
       } catch (err) {
         // A stream moved between load and append: start over (the retry may also turn out to be a duplicate).
         if (!(err instanceof RevisionConflictError) || attempt >= MAX_APPEND_ATTEMPTS) throw err;
