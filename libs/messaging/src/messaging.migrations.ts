@@ -47,5 +47,21 @@ export class FeedOutboxSchema1767398400000 implements MigrationInterface {
   }
 }
 
+/**
+ * `traceparent`: the W3C trace context of the projection that wrote the insight (contract v1.2 "Traces"), for the
+ * relay's publish span and the Kafka header of the same name. NULL when tracing was off or the event carried none.
+ */
+export class FeedOutboxTraceparent1768003200000 implements MigrationInterface {
+  readonly name = 'FeedOutboxTraceparent1768003200000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE feed.insight_outbox ADD COLUMN IF NOT EXISTS traceparent TEXT NULL`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE feed.insight_outbox DROP COLUMN IF EXISTS traceparent`);
+  }
+}
+
 /** The messaging lib's migrations (independent of the read-model migrations; any order relative to them). */
-export const MESSAGING_MIGRATIONS = [FeedOutboxSchema1767398400000] as const;
+export const MESSAGING_MIGRATIONS = [FeedOutboxSchema1767398400000, FeedOutboxTraceparent1768003200000] as const;

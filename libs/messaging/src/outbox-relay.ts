@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { insightMessage, type InsightPublisher } from './insight-publisher';
 import type { MessagingLogger } from './logger';
+import { startPublishSpans } from './publish-tracing';
 import { INSIGHTS_CHANNEL, OUTBOX_COLUMNS, outboxRowFrom, type OutboxRow } from './outbox';
 
 export type OutboxRelayOptions = {
@@ -136,6 +137,7 @@ export class OutboxRelay {
     };
     client.on('error', onError);
     let batch: OutboxRow[] = [];
+    let traceparents: (string | null)[] = [];
     try {
       await client.query('BEGIN');
       const { rows: lock } = await client.query<{ ok: boolean }>(
@@ -144,19 +146,26 @@ export class OutboxRelay {
       );
       if (lock[0].ok) {
         const { rows } = await client.query(
-          `SELECT ${OUTBOX_COLUMNS} FROM feed.insight_outbox
+          `SELECT ${OUTBOX_COLUMNS}, traceparent FROM feed.insight_outbox
             WHERE sent_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [this.batchSize],
         );
         batch = rows.map(outboxRowFrom);
+        traceparents = rows.map((r: { traceparent: string | null }) => r.traceparent);
       }
       if (batch.length > 0) {
+        const spans = startPublishSpans(
+          batch.map((row, i) => ({ type: row.type, traceparent: traceparents[i] })),
+          batch.length,
+        );
         try {
-          await this.publisher.publish(batch.map(insightMessage));
+          await this.publisher.publish(batch.map((row, i) => spans.message(i, insightMessage(row))));
         } catch (err) {
+          spans.end(err);
           this.publisherStarted = false; // the port may need `start` again (e.g. to reconnect)
           throw err;
         }
+        spans.end();
         await client.query(
           `UPDATE feed.insight_outbox SET sent_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])`,
           [batch.map((r) => r.seq)],

@@ -16,6 +16,8 @@ export type OutboxInsight = {
   readonly globalPosition: number;
   readonly accountManager: string | null | undefined;
   readonly data: Readonly<Record<string, unknown>>;
+  /** W3C trace context the relay's publish span continues (not part of the message body); absent: untraced. */
+  readonly traceparent?: string | null;
 };
 
 /** One stored outbox row, as the relay and the SSE feed read it. */
@@ -56,13 +58,14 @@ export async function writeInsights(client: Queryable, insights: readonly Outbox
       globalPosition: i.globalPosition,
       accountManager: i.accountManager ?? null,
       data: i.data,
+      traceparent: i.traceparent ?? null,
     })),
   );
   const { rows } = await client.query<{ inserted: number }>(
     `WITH inserted AS (
-       INSERT INTO feed.insight_outbox (id, customer_id, type, time, global_position, account_manager, data)
+       INSERT INTO feed.insight_outbox (id, customer_id, type, time, global_position, account_manager, data, traceparent)
        SELECT e.doc ->> 'id', e.doc ->> 'customerId', e.doc ->> 'type', (e.doc ->> 'time')::timestamptz,
-              (e.doc ->> 'globalPosition')::bigint, e.doc ->> 'accountManager', e.doc -> 'data'
+              (e.doc ->> 'globalPosition')::bigint, e.doc ->> 'accountManager', e.doc -> 'data', e.doc ->> 'traceparent'
          FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, ord)
         ORDER BY e.ord
        ON CONFLICT (id) DO NOTHING

@@ -4,6 +4,7 @@ import { lowest, readCheckpoints, saveCheckpoints } from './checkpoints';
 import { parkEvents, type Parking } from './parked-events';
 import type { Projection, ProjectionContext } from './projection';
 import { describeError, isSystemicError } from './projection-failure';
+import { startProjectionSpans } from './projection-tracing';
 import { partitionCheckpoint, partitionOfStream, type PartitionSet } from './partitions';
 import { lockSchemaForWrite, quoteIdent } from './sql';
 
@@ -97,13 +98,21 @@ export async function applyBatch(
       mine = events.filter((e) => e.globalPosition > checkpoints[0] && types.has(e.type));
     }
     if (mine.length > 0) {
-      if (mode.isolate) {
-        for (const { event, error } of await applyIsolating(client, projection, context, mine)) {
-          parked.push({ projection: projection.name, event, error: describeError(error), attempts: mode.attempts });
+      const spans = startProjectionSpans(projection.name, mine);
+      const traced: ProjectionContext = { ...context, traceparentOf: spans.traceparentOf };
+      try {
+        if (mode.isolate) {
+          for (const { event, error } of await applyIsolating(client, projection, traced, mine)) {
+            parked.push({ projection: projection.name, event, error: describeError(error), attempts: mode.attempts });
+          }
+        } else {
+          await projection.apply(mine, traced);
         }
-      } else {
-        await projection.apply(mine, context);
+      } catch (err) {
+        spans.end(err);
+        throw err;
       }
+      spans.end();
       applied += mine.length;
     }
     for (const key of keys) after.set(key, last);

@@ -10,6 +10,11 @@ export type ProjectionContext = Readonly<{
    * Always qualify table names with it (`"${schema}".customer_profiles`); never rely on search_path.
    */
   schema: string;
+  /**
+   * The W3C traceparent of this projection's span for the event at that position, when the event was appended under
+   * a trace and tracing is on (contract v1.2 "Traces"); what the projection writes on its behalf may carry it on.
+   */
+  traceparentOf?(globalPosition: number): string | undefined;
 }>;
 
 /**

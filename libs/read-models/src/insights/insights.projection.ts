@@ -66,7 +66,7 @@ export class InsightsProjection implements Projection {
     this.definitionProvider = options.definitionProvider ?? activeCustomerDefinition;
   }
 
-  async apply(events: readonly RecordedEvent[], { client, schema }: ProjectionContext): Promise<void> {
+  async apply(events: readonly RecordedEvent[], { client, schema, traceparentOf }: ProjectionContext): Promise<void> {
     const byCustomer = groupByCustomer(toStoredCustomerEvents(events));
     if (byCustomer.size === 0) return;
     const customerIds = [...byCustomer.keys()];
@@ -107,7 +107,8 @@ export class InsightsProjection implements Projection {
       changed.push({ customerId, state, checkedUntil, wakeAt: nextDueAt(state, checkedUntil, definition), lastRecorded });
     }
     await saveWatchedCustomers(client, schema, changed);
-    if (emitting) await writeInsights(client, insights);
+    // Traced events pass their projection span on to the relay's publish (contract v1.2 "Traces").
+    if (emitting) await writeInsights(client, traceparentOf ? insights.map((i) => ({ ...i, traceparent: traceparentOf(i.globalPosition) })) : insights);
   }
 
   /**
