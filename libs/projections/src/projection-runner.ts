@@ -6,12 +6,12 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@klantcentraal/event-store';
 import { lowest, readCheckpoints } from './checkpoints';
+import { CommitWatch } from './commit-watch';
 import { selectParked, type ParkedEvent } from './parked-events';
 import { readProjectionStatus } from './projection-status';
 import type { Projection } from './projection';
 import { applyBatch, type BatchOutcome } from './projection-batch';
 import { describeError, isSystemicError } from './projection-failure';
-import { ProjectionLagError } from './projection-lag.error';
 import { formatLagMetrics } from './projection-metrics';
 import { rebuildProjections, type RebuildOptions, type RebuildResult } from './projection-rebuild';
 import { allPartitions, partitionCheckpoint, type PartitionSet } from './partitions';
@@ -66,9 +66,8 @@ export class ProjectionRunner {
   private caughtUp = false;
   private lastError: string | null = null;
   private consecutiveFailures = 0;
-  /** Lowest checkpoint committed by this runner; drives waitForPosition without a query per wait. */
-  private committed: number | null = null;
-  private commitWaiters = new Set<() => void>();
+  /** What this runner committed; drives waitForPosition without a query per wait. */
+  private readonly commits = new CommitWatch();
 
   constructor(options: ProjectionRunnerOptions) {
     this.pool = options.pool;
@@ -121,7 +120,7 @@ export class ProjectionRunner {
     await this.stop();
     this.partitions = { count: partitions.count, owned: [...partitions.owned].sort((a, b) => a - b) };
     this.caughtUp = false;
-    this.committed = null;
+    this.commits.position = null;
     if (this.partitions.owned.length > 0) this.start();
   }
 
@@ -286,15 +285,13 @@ export class ProjectionRunner {
     this.consecutiveFailures = 0;
     // In-process waits may trust this runner's own commits only when it applies every partition.
     const partitions = this.partitions;
-    this.committed = !partitions || partitions.owned.length === partitions.count ? lowest(outcome.checkpoints) : null;
+    const committed = !partitions || partitions.owned.length === partitions.count ? lowest(outcome.checkpoints) : null;
     for (const parked of outcome.parked) {
       this.logger.error(
         `parked event ${parked.event.globalPosition} (${parked.event.type}, ${parked.event.eventId}) for projection "${parked.projection}": ${parked.error}`,
       );
     }
-    const waiters = [...this.commitWaiters];
-    this.commitWaiters.clear();
-    for (const wake of waiters) wake();
+    this.commits.committed(committed);
   }
 
   private interruptibleSleep(ms: number): Promise<void> {
@@ -316,30 +313,9 @@ export class ProjectionRunner {
    * otherwise it polls the checkpoints table (another process runs the projector).
    */
   async waitForPosition(position: number, timeoutMs = 5000): Promise<void> {
-    if (this.committed !== null && this.committed >= position) return;
-    const deadline = Date.now() + timeoutMs;
-    let reached = lowest(await readCheckpoints(this.pool, this.schema, this.names));
-    while (reached < position) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new ProjectionLagError(position, reached, timeoutMs);
-      const woken = await this.nextCommit(Math.min(left, this.running ? 250 : 25));
-      reached =
-        woken && this.committed !== null ? this.committed : lowest(await readCheckpoints(this.pool, this.schema, this.names));
-    }
-  }
-
-  /** true when woken by a commit of this runner, false on timeout. */
-  private nextCommit(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.commitWaiters.delete(wake);
-        resolve(false);
-      }, ms);
-      this.commitWaiters.add(wake);
+    await this.commits.waitFor(position, timeoutMs, {
+      readLowest: async () => lowest(await readCheckpoints(this.pool, this.schema, this.names)),
+      pollMs: () => (this.running ? 250 : 25),
     });
   }
 
@@ -358,7 +334,7 @@ export class ProjectionRunner {
       ready: this.running && this.lastError === null,
       running: this.running,
       caughtUp: this.caughtUp,
-      position: this.committed,
+      position: this.commits.position,
       lastError: this.lastError,
     };
   }

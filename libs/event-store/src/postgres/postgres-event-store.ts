@@ -45,9 +45,12 @@ import type {
 import { streamFragment } from '../hash-chain';
 import { NotificationListener } from './notification-listener';
 import { EVENT_STORE_NOTIFY_CHANNEL } from './postgres-append.migrations';
+import { EVENT_COLUMNS, SQL_READ_ALL, SQL_READ_STREAM, toRecorded, type EventRow } from './postgres-event-row';
 import { UUID, idempotentAnswerFor, planAppend, prepare, revisionConflict, type PreparedBatch, type StoredRef } from './postgres-append-plan';
 
 export { EVENT_STORE_NOTIFY_CHANNEL };
+// Re-exported: the package index and the chain verification take the row mapping from here.
+export { EVENT_COLUMNS, toRecorded, type EventRow };
 
 export type PostgresEventStoreOptions = Readonly<{
   /** Rows per query when paging through a stream (default 1000). */
@@ -63,9 +66,6 @@ export type PostgresEventStoreOptions = Readonly<{
   beforeCommit?: (client: PoolClient) => Promise<void>;
 }>;
 
-const COLUMNS = `global_position, stream, stream_revision, event_id, type, data, metadata, recorded_at,
-  encode(hash, 'hex') AS hash, encode(previous_hash, 'hex') AS previous_hash`;
-
 const REVISION_CONFLICT_SQLSTATE = 'KC409';
 /** Separates the events' texts in one text parameter (see event_store.append). */
 const FRAGMENT_SEPARATOR = '\u001f';
@@ -77,48 +77,6 @@ const SQL_FIND_FOR_IDEMPOTENCY = `
   SELECT event_id, stream, stream_revision, global_position, payload_hash
   FROM event_store.events WHERE event_id = ANY($1::uuid[])`;
 
-const SQL_READ_ALL = `
-  SELECT ${COLUMNS} FROM event_store.events
-  WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
-
-const SQL_READ_STREAM = `
-  SELECT ${COLUMNS} FROM event_store.events
-  WHERE stream = $1 AND stream_revision >= $2
-    AND ($3::bigint IS NULL OR global_position <= $3::bigint)
-    AND ($4::text[] IS NULL OR type = ANY($4::text[]))
-  ORDER BY stream_revision LIMIT $5`;
-
-type Row = {
-  global_position: number | string;
-  stream: string;
-  stream_revision: number;
-  event_id: string;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  recorded_at: Date | string;
-  hash: string | null;
-  previous_hash: string | null;
-};
-
-
-/** A row of event_store.events (COLUMNS) as the port's RecordedEvent; also what the hash chain is verified on. */
-export function toRecorded(r: Row): RecordedEvent {
-  const event: RecordedEvent = {
-    eventId: r.event_id,
-    stream: r.stream,
-    type: r.type,
-    data: r.data,
-    metadata: r.metadata,
-    streamRevision: r.stream_revision,
-    globalPosition: Number(r.global_position),
-    recordedAt: (r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at)).toISOString(),
-  };
-  return r.hash === null || r.hash === undefined ? event : { ...event, hash: r.hash, previousHash: r.previous_hash ?? undefined };
-}
-
-export type EventRow = Row;
-export const EVENT_COLUMNS = COLUMNS;
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
   const e = err as { code?: string; constraint?: string };
@@ -270,7 +228,7 @@ export class PostgresEventStore implements EventStore {
     const toPosition = options.toPosition ?? null;
     const types = options.types ? [...options.types] : null;
     for (;;) {
-      const { rows } = await this.pool.query<Row>({
+      const { rows } = await this.pool.query<EventRow>({
         name: 'kc_es_read_stream',
         text: SQL_READ_STREAM,
         values: [stream, from, toPosition, types, this.readPageSize],
@@ -284,9 +242,9 @@ export class PostgresEventStore implements EventStore {
   async findByEventIds(eventIds: readonly string[]): Promise<readonly (RecordedEvent & { payloadHash: string })[]> {
     const ids = [...new Set(eventIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
     if (ids.length === 0) return [];
-    const { rows } = await this.pool.query<Row & { payload_hash: string }>({
+    const { rows } = await this.pool.query<EventRow & { payload_hash: string }>({
       name: 'kc_es_find_by_event_ids',
-      text: `SELECT ${COLUMNS}, payload_hash FROM event_store.events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
+      text: `SELECT ${EVENT_COLUMNS}, payload_hash FROM event_store.events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
       values: [ids],
     });
     return rows.map((r) => ({ ...toRecorded(r), payloadHash: r.payload_hash }));
@@ -312,7 +270,7 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(fromPosition: number, limit: number): Promise<readonly RecordedEvent[]> {
     if (!Number.isInteger(limit) || limit <= 0) throw new TypeError('readAll: limit must be a positive integer');
-    const { rows } = await this.pool.query<Row>({ name: 'kc_es_read_all', text: SQL_READ_ALL, values: [fromPosition, limit] });
+    const { rows } = await this.pool.query<EventRow>({ name: 'kc_es_read_all', text: SQL_READ_ALL, values: [fromPosition, limit] });
     return rows.map(toRecorded);
   }
 
