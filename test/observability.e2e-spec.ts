@@ -34,10 +34,11 @@ describe('metrics and infra/observability', () => {
   let db: TestDatabase;
   let platform: RunningPlatform;
   let exposition: string;
+  let dataDir: string | undefined;
 
   beforeAll(async () => {
     db = await createTestDatabase('kc_observability');
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-observability-'));
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-observability-'));
     platform = await startPlatform(
       loadConfig({ PORT: '0', DATA_DIR: dataDir, DATABASE_URL: db.url, DEMO_DATA: '0', API_KEYS: JSON.stringify(KEYS) }),
       { quiet: true },
@@ -63,6 +64,7 @@ describe('metrics and infra/observability', () => {
   afterAll(async () => {
     await platform?.stop();
     await db?.drop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('is for admins only', async () => {

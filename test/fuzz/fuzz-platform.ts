@@ -3,7 +3,10 @@
  * limit (the fuzz sends thousands of requests), a few customers to read, and a raw HTTP client that sends exactly
  * the path and headers it is given.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Pool } from 'pg';
 import { loadConfig } from '@klantcentraal/config';
 import { startPlatform, type RunningPlatform } from '@klantcentraal/platform';
@@ -27,11 +30,12 @@ export type FuzzPlatform = {
 
 export async function startFuzzPlatform(): Promise<FuzzPlatform> {
   const db = await createTestDatabase('kc_fuzz');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-fuzz-'));
   const config = loadConfig({
     DATABASE_URL: db.url,
     PORT: '0',
     DEMO_DATA: '0',
-    DATA_DIR: `${require('node:os').tmpdir()}/kc-fuzz-${process.pid}`,
+    DATA_DIR: dataDir,
     API_KEYS: JSON.stringify({ [FUZZ_KEYS.ingest]: { name: 'fuzz-ingest', roles: ['ingest'] }, [FUZZ_KEYS.admin]: { name: 'fuzz-admin', roles: ['admin'] } }),
     RATE_LIMIT_PER_MINUTE: '1000000',
   });
@@ -48,6 +52,7 @@ export async function startFuzzPlatform(): Promise<FuzzPlatform> {
       await pool.end();
       await platform.stop();
       await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
