@@ -103,8 +103,7 @@ export class EncryptingEventStore implements EventStore {
       }
     }
     if (refs.size === 0) return [...appends];
-    await this.keys.sync();
-    const keys = await this.keys.activeKeys([...refs.values()]);
+    const keys = await this.keys.syncedActiveKeys([...refs.values()]);
     return appends.map((append) => ({
       ...append,
       events: append.events.map((event) => {

@@ -181,6 +181,24 @@ describe('privacy at the event-store port (PostgreSQL)', () => {
     await expect(stranger.keysById([[...ids][0]])).rejects.toThrow('check MASTER_KEY');
   });
 
+  it('key store: a first append to a new stream learns of an erasure elsewhere in the statement that creates its key', async () => {
+    const [mine, other] = [make().keyStore, make().keyStore];
+    const old = { stream: `customer-gen-${randomUUID()}`, subject: 'customer' };
+    const first = await mine.syncedActiveKeys([old]);
+    // Another process erases that subject (marks its key, advances the generation); this one still caches the key.
+    await other.sync();
+    await db.pool.query(`UPDATE privacy.data_keys SET erasure_id = $1 WHERE stream = $2`, [randomUUID(), old.stream]);
+    await db.pool.query('UPDATE privacy.key_generation SET value = value + 1');
+    // A new stream's key is created in one statement that also reads the generation: the stale cache is dropped.
+    const fresh = { stream: `customer-gen-${randomUUID()}`, subject: 'customer' };
+    const created = await mine.syncedActiveKeys([fresh]);
+    expect([...created.values()][0].keyId).not.toBe([...first.values()][0].keyId);
+    expect((await mine.keysById([[...first.values()][0].keyId])).get([...first.values()][0].keyId)).toBeNull();
+    // The erased subject gets a fresh key for later events, never the marked one.
+    const again = await mine.syncedActiveKeys([old]);
+    expect([...again.values()][0].keyId).not.toBe([...first.values()][0].keyId);
+  });
+
   it('a ledger applied to a database destroys the keys an older backup still holds', async () => {
     const customerId = `c-${randomUUID()}`;
     const stream = `customer-${customerId}`;

@@ -14,6 +14,11 @@ export interface KeyStore {
   sync(): Promise<void>;
   /** The usable key of each subject, created where none exists. Keyed by `subjectKey(ref)`. */
   activeKeys(refs: readonly SubjectRef[]): Promise<ReadonlyMap<string, DataKey>>;
+  /**
+   * `sync()` then `activeKeys(refs)`, in as few round trips as the store can: an append to a new stream reads the
+   * erasure generation inside the statement that creates its keys.
+   */
+  syncedActiveKeys(refs: readonly SubjectRef[]): Promise<ReadonlyMap<string, DataKey>>;
   /** Keys by id; null for a key an erasure marked or destroyed (or one never known). */
   keysById(keyIds: readonly string[]): Promise<ReadonlyMap<string, Buffer | null>>;
 }

@@ -28,7 +28,21 @@ export class PostgresKeyStore implements KeyStore {
       name: 'kc_privacy_generation',
       text: 'SELECT value::text AS value FROM privacy.key_generation',
     });
-    const current = rows[0]?.value ?? '0';
+    this.observeGeneration(rows[0]?.value ?? '0');
+  }
+
+  async syncedActiveKeys(refs: readonly SubjectRef[]): Promise<ReadonlyMap<string, DataKey>> {
+    // Only when no subject has a cached key (a new stream, the common first append) can the generation be read in
+    // the key-creating statement itself: a cached key must not be used before the generation is known.
+    if (refs.length === 0 || refs.some((ref) => this.active.has(subjectKey(ref)))) {
+      await this.sync();
+      return this.activeKeys(refs);
+    }
+    return this.createKeys(new Map(refs.map((ref) => [subjectKey(ref), ref])), new Map(), true);
+  }
+
+  /** Drops every cached key when an erasure (in any process) has advanced the generation since the last look. */
+  private observeGeneration(current: string): void {
     if (current !== this.generation) {
       this.byId.clear();
       this.active.clear();
@@ -46,20 +60,43 @@ export class PostgresKeyStore implements KeyStore {
       else missing.set(k, ref);
     }
     if (missing.size === 0) return result;
+    return this.createKeys(missing, result, false);
+  }
+
+  /**
+   * Creates a key for every missing subject; a concurrent creator wins the unique index and ours is dropped. With
+   * `readGeneration`, the same statement reads the erasure generation (one snapshot), standing in for `sync()`.
+   */
+  private async createKeys(
+    missing: ReadonlyMap<string, SubjectRef>,
+    result: Map<string, DataKey>,
+    readGeneration: boolean,
+  ): Promise<ReadonlyMap<string, DataKey>> {
     const wanted = [...missing.values()];
-    // Create a key for every subject that has none; a concurrent creator wins the unique index and ours is dropped.
     const fresh = await Promise.all(wanted.map(async () => {
       const key = randomBytes(DATA_KEY_BYTES);
       return { keyId: randomUUID(), key, wrapped: await this.kek.wrap(key) };
     }));
-    const inserted = await this.pool.query<KeyRow>(
-      `INSERT INTO privacy.data_keys (key_id, stream, subject, kek_id, wrapped)
+    const insert = `INSERT INTO privacy.data_keys (key_id, stream, subject, kek_id, wrapped)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[])
        ON CONFLICT (stream, subject) WHERE erasure_id IS NULL DO NOTHING
-       RETURNING key_id, stream, subject, kek_id, wrapped, erasure_id`,
-      [fresh.map((f) => f.keyId), wanted.map((r) => r.stream), wanted.map((r) => r.subject), wanted.map(() => this.kek.id), fresh.map((f) => f.wrapped)],
-    );
+       RETURNING key_id, stream, subject, kek_id, wrapped, erasure_id`;
+    const params = [fresh.map((f) => f.keyId), wanted.map((r) => r.stream), wanted.map((r) => r.subject), wanted.map(() => this.kek.id), fresh.map((f) => f.wrapped)];
+    let insertedRows: KeyRow[];
+    if (readGeneration) {
+      // One row at least (the generation), with the inserted keys joined on; a CTE's parts share one snapshot.
+      const { rows } = await this.pool.query<KeyRow & { generation: string }>(
+        `WITH ins AS (${insert})
+         SELECT g.value::text AS generation, ins.* FROM privacy.key_generation g LEFT JOIN ins ON TRUE`,
+        params,
+      );
+      this.observeGeneration(rows[0]?.generation ?? '0');
+      insertedRows = rows.filter((row) => row.key_id !== null);
+    } else {
+      insertedRows = (await this.pool.query<KeyRow>(insert, params)).rows;
+    }
     // Only subjects another process gave a key meanwhile need a second look (one round trip in the common case).
+    const inserted = { rows: insertedRows };
     const created = new Set(inserted.rows.map((row) => subjectKey(row)));
     const raced = wanted.filter((ref) => !created.has(subjectKey(ref)));
     const rows = [...inserted.rows];
