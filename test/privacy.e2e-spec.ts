@@ -208,4 +208,42 @@ describe('privacy over HTTP (roles, erasure, access log)', () => {
     const next = await call('GET', `/v1/audit/access-log?limit=1&cursor=${page.body.nextCursor}`, KEYS.auditor);
     expect(next.body.items[0]).not.toEqual(page.body.items[0]);
   });
+
+  it("streams a scoped sales key only its own accounts' insights on the live feed", async () => {
+    const response = await fetch(`${platform.url}/v1/feed`, { headers: { authorization: `Bearer ${KEYS.sales}`, accept: 'text/event-stream' } });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const subjects: string[] = [];
+    let buffered = '';
+    const mine = `gamma-${randomUUID().slice(0, 8)}`;
+    const theirs = `delta-${randomUUID().slice(0, 8)}`;
+    const detractor = (employeeId: string) => [
+      { type: 'ProspectRegistered', data: { name: 'Feed Scope BV', size: 'small' } },
+      { type: 'AccountManagerAssigned', data: { employeeId, salesRole: 'account-manager' } },
+      { type: 'NpsResponded', data: { surveyId: 's-feed', score: 2 } },
+    ];
+    try {
+      // The other manager's detractor comes first: were the feed unfiltered, it would arrive before ours.
+      await ingest(theirs, detractor('u-2'));
+      await ingest(mine, detractor('u-1'));
+      const deadline = Date.now() + 60_000;
+      while (!subjects.includes(mine) && Date.now() < deadline) {
+        const chunk = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000))]);
+        if (chunk === null) continue;
+        if (chunk.done) break;
+        buffered += new TextDecoder().decode(chunk.value);
+        const frames = buffered.split('\n\n');
+        buffered = frames.pop() ?? '';
+        for (const frame of frames) {
+          const data = frame.split('\n').find((line) => line.startsWith('data:'));
+          if (data) subjects.push((JSON.parse(data.slice(5)) as { subject: string }).subject);
+        }
+      }
+    } finally {
+      await reader.cancel();
+    }
+    expect(subjects).toContain(mine);
+    expect(subjects).not.toContain(theirs);
+    expect(subjects.every((subject) => subject !== BETA)).toBe(true);
+  });
 });
