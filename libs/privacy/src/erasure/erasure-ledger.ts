@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@klantcentraal/postgres';
 import { customerStreamName, ERASURE_BASES, type ErasureBasis } from '@klantcentraal/domain';
 
 /**
@@ -79,9 +80,7 @@ export function parseLedger(text: string): LedgerEntry[] {
  * Idempotent; one transaction. Returns how many keys it destroyed.
  */
 export async function applyLedger(pool: Pool, entries: readonly LedgerEntry[]): Promise<{ keysDestroyed: number; entriesAdded: number }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     let keysDestroyed = 0;
     let entriesAdded = 0;
     for (const entry of entries) {
@@ -99,12 +98,6 @@ export async function applyLedger(pool: Pool, entries: readonly LedgerEntry[]): 
       entriesAdded += added.rowCount ?? 0;
     }
     if (keysDestroyed > 0) await client.query('UPDATE privacy.key_generation SET value = value + 1');
-    await client.query('COMMIT');
     return { keysDestroyed, entriesAdded };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

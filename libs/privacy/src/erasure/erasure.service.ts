@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@klantcentraal/postgres';
 import { customerStreamName, PERSONAL_DATA_ERASED, SCHEMA_VERSION, type ErasureBasis, type RecordedBy } from '@klantcentraal/domain';
 import type { EventStore } from '@klantcentraal/event-store';
 
@@ -42,40 +43,28 @@ export class ErasureService {
       return { kind: 'not-found', message: `customer ${customerId} has no contact ${contactId}` };
     }
 
-    const client = await this.pool.connect();
-    let row: LedgerRow;
-    let created = false;
-    try {
-      await client.query('BEGIN');
+    const { row, created } = await withTransaction(this.pool, async (client): Promise<{ row: LedgerRow; created: boolean }> => {
       // One erasure of a subject at a time: concurrent requests for it queue here and see each other's ledger row.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`klantcentraal:erasure:${stream}`]);
       const previous = await latestErasure(client, customerId, contactId);
       const live = await usableKeys(client, stream, contactId);
       if (previous && (previous.completed_at === null || live === 0)) {
-        row = previous; // in flight (finished below) or done with nothing new to erase: the first answer
-      } else {
-        const erasureId = randomUUID();
-        const inserted = await client.query<LedgerRow>(
-          `INSERT INTO privacy.erasures (erasure_id, customer_id, contact_id, basis, erased_at)
-           VALUES ($1, $2, $3, $4, date_trunc('milliseconds', clock_timestamp())) RETURNING *`,
-          [erasureId, customerId, contactId, request.basis],
-        );
-        row = inserted.rows[0];
-        await client.query(
-          `UPDATE privacy.data_keys SET erasure_id = $1
-           WHERE stream = $2 AND erasure_id IS NULL AND ($3::text IS NULL OR subject = 'contact:' || $3)`,
-          [erasureId, stream, contactId],
-        );
-        await client.query('UPDATE privacy.key_generation SET value = value + 1');
-        created = true;
+        return { row: previous, created: false }; // in flight (finished below) or done with nothing new: the first answer
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      const erasureId = randomUUID();
+      const inserted = await client.query<LedgerRow>(
+        `INSERT INTO privacy.erasures (erasure_id, customer_id, contact_id, basis, erased_at)
+         VALUES ($1, $2, $3, $4, date_trunc('milliseconds', clock_timestamp())) RETURNING *`,
+        [erasureId, customerId, contactId, request.basis],
+      );
+      await client.query(
+        `UPDATE privacy.data_keys SET erasure_id = $1
+         WHERE stream = $2 AND erasure_id IS NULL AND ($3::text IS NULL OR subject = 'contact:' || $3)`,
+        [erasureId, stream, contactId],
+      );
+      await client.query('UPDATE privacy.key_generation SET value = value + 1');
+      return { row: inserted.rows[0], created: true };
+    });
     const answer = row.completed_at === null ? await this.finish(row, recordedBy) : toAnswer(row);
     return { kind: 'erased', created, answer };
   }
@@ -101,18 +90,10 @@ export class ErasureService {
       },
     ]);
     await this.options.afterEvent?.();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       await client.query(`UPDATE privacy.data_keys SET wrapped = NULL, destroyed_at = now() WHERE erasure_id = $1 AND destroyed_at IS NULL`, [row.erasure_id]);
       await client.query(`UPDATE privacy.erasures SET global_position = $2, completed_at = now() WHERE erasure_id = $1`, [row.erasure_id, appended.lastPosition]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     return { customerId: row.customer_id, contactId: row.contact_id, erasedAt, globalPosition: appended.lastPosition };
   }
 

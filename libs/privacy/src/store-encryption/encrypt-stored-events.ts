@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@klantcentraal/postgres';
 import { dataSubjectOf, PERSONAL_FIELDS, subjectName } from '@klantcentraal/domain';
 import { computeEventHash, EVENT_COLUMNS, GENESIS_HASH, toRecorded, type EventRow } from '@klantcentraal/event-store';
 import { encryptValue, isEncryptedValue } from '../crypto/field-cipher';
@@ -22,9 +23,7 @@ export async function encryptStoredPersonalData(pool: Pool, keys: KeyStore): Pro
     `SELECT stream, min(stream_revision) AS first FROM event_store.events WHERE ${PLAINTEXT} GROUP BY stream`,
   );
   if (pending.rows.length === 0) return { eventsEncrypted: 0, streamsRehashed: 0 };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query('LOCK TABLE event_store.streams IN SHARE ROW EXCLUSIVE MODE');
     // Read again under the lock: an append may have come in between.
     const { rows: streams } = await client.query<{ stream: string; first: number }>(
@@ -33,14 +32,8 @@ export async function encryptStoredPersonalData(pool: Pool, keys: KeyStore): Pro
     let eventsEncrypted = 0;
     for (const { stream, first } of streams) eventsEncrypted += await rewriteStream(client, keys, stream, first);
     await client.query(`INSERT INTO privacy.store_encryption (events_encrypted, streams_rehashed) VALUES ($1, $2)`, [eventsEncrypted, streams.length]);
-    await client.query('COMMIT');
     return { eventsEncrypted, streamsRehashed: streams.length };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function rewriteStream(client: PoolClient, keys: KeyStore, stream: string, first: number): Promise<number> {
