@@ -103,6 +103,26 @@ describe('EventStoreDbEventStore over the client model: event id claims', () => 
     expect(retry).toEqual({ written: false, firstRevision: 0, lastRevision: 1, firstPosition: stored[0].globalPosition, lastPosition: stored[1].globalPosition });
   });
 
+  it('a copy stored by a concurrent identical append below the expectation is found before appending (never twice)', async () => {
+    const stream = contractStream('below');
+    await store.appendToStream(stream, 'no-stream', [contractEvent(), contractEvent()]);
+    const batch = [contractEvent(), contractEvent()];
+    const other = new EventStoreDbEventStore(model, { readPageSize: 50 });
+    let otherResult: Awaited<ReturnType<typeof other.appendToStream>> | undefined;
+    let started = false;
+    // While this store claims, another one claims first and stores the batch at revisions 2..3.
+    const undo = model.onAppend(async (s) => {
+      if (s !== claimStream(batch[0].eventId) || started) return;
+      started = true;
+      otherResult = await other.appendToStream(stream, 1, batch);
+    });
+    const result = await store.appendToStream(stream, 3, batch);
+    undo();
+    expect(otherResult).toMatchObject({ written: true, firstRevision: 2, lastRevision: 3 });
+    expect(result).toEqual({ ...otherResult, written: false });
+    expect(await store.streamRevision(stream)).toBe(3);
+  });
+
   it("concurrent 'any' appends of different batches all land, each once, in some order", async () => {
     const stream = contractStream('any-race');
     const batches = Array.from({ length: 6 }, () => [contractEvent(), contractEvent()]);

@@ -19,8 +19,8 @@
  * Data and metadata are stored as JSON text and parsed on every read (no shared objects), `created` is the append's
  * wall-clock time. Every call yields to the event loop first, so concurrent callers interleave between calls.
  *
- * Test controls (no server has them): `failAppends` rejects matching appends before anything is written (a crash or
- * lost connection at that step), `writeSystemEvent` adds a `$`-stream event, and `alterEvent` / `removeEvent` change
+ * Test controls (no server has them): `onAppend` runs a hook (e.g. another client's whole append) before an append,
+ * `failAppends` rejects matching appends before anything is written (a crash or lost connection at that step), `writeSystemEvent` adds a `$`-stream event, and `alterEvent` / `removeEvent` change
  * history out of band (a tampered backup, a truncated stream) so tests can check the hash chain notices.
  */
 import { randomUUID } from 'node:crypto';
@@ -62,16 +62,25 @@ export class EventStoreDbClientModel implements EventStoreDbClient {
   private readonly log: StoredRecord[] = [];
   private readonly streams = new Map<string, StoredRecord[]>();
   private nextPosition = 1_000n;
-  private readonly faults: ((stream: string, events: readonly EventData[]) => Error | null)[] = [];
+  private readonly hooks: ((stream: string, events: readonly EventData[]) => Promise<void> | void)[] = [];
   /** The stream of every appendToStream call, in call order (for tests of the adapter's order of writes). */
   readonly appendCalls: string[] = [];
   disposed = false;
 
-  /** Every append whose stream and events match fails with `error` before writing, until the returned undo runs. */
+  /**
+   * Runs `hook` at every append call before anything is decided or written (it may run other calls in between, as a
+   * concurrent client would); a throw fails that append with nothing written. Returns the undo.
+   */
+  onAppend(hook: (stream: string, events: readonly EventData[]) => Promise<void> | void): () => void {
+    this.hooks.push(hook);
+    return () => void this.hooks.splice(this.hooks.indexOf(hook), 1);
+  }
+
+  /** Every append whose stream and events match fails with `error` before writing (a crash at that step). */
   failAppends(match: (stream: string, events: readonly EventData[]) => boolean, error = () => new Error('connection lost (model fault)')): () => void {
-    const fault = (stream: string, events: readonly EventData[]) => (match(stream, events) ? error() : null);
-    this.faults.push(fault);
-    return () => void this.faults.splice(this.faults.indexOf(fault), 1);
+    return this.onAppend((stream, events) => {
+      if (match(stream, events)) throw error();
+    });
   }
 
   /** A server's own event in `$all` (`$`-stream), which the adapter must skip. */
@@ -99,10 +108,7 @@ export class EventStoreDbClientModel implements EventStoreDbClient {
     this.appendCalls.push(streamName);
     await tick();
     const batch = Array.isArray(events) ? events : [events];
-    for (const fault of this.faults) {
-      const error = fault(streamName, batch);
-      if (error) throw error;
-    }
+    for (const hook of [...this.hooks]) await hook(streamName, batch);
     const records = this.streams.get(streamName) ?? [];
     const current = records.length ? records[records.length - 1].revision : -1n;
     const expected = options.expectedRevision ?? ANY;
