@@ -54,8 +54,11 @@ export type EventStoreDbOptions = Readonly<{
   pollIntervalMs?: number;
 }>;
 
-/** Rounds an `any` append re-reads the revision after losing to another writer before it reports the conflict. */
-const MAX_ANY_ROUNDS = 10;
+/**
+ * Rounds an `any` append retries at the revision it lost to before it reports a conflict: each lost round means
+ * another append to the stream succeeded, so this only bounds starvation under a storm of writers to one stream.
+ */
+const MAX_ANY_ROUNDS = 50;
 /** Event ids are UUIDs (EventStoreDB's own ids); stored in lower case, as the PostgreSQL store does. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -135,8 +138,9 @@ export class EventStoreDbEventStore implements EventStore {
       claims = new Map([...claims, ...(await this.claims.claim(fresh, stream, observed === null ? 0 : observed + 1))]);
       refuseForeignClaims(stream, wanted, claims);
     }
-    // 4. Append at an explicit expectation after making sure no copy is stored at or below it.
-    const from = lowestFrom(claims);
+    // 4. Append at an explicit expectation after making sure no copy is stored at or below it. Events never change,
+    //    so a range found without a copy is not read again: `from` moves past it.
+    let from = lowestFrom(claims);
     const attempt = randomUUID();
     const data = events.map((e, i) =>
       jsonEvent({ id: ids[i], type: e.type, data: { ...e.data }, metadata: { ...e.metadata, $kc: { payloadHash: wanted[i].payloadHash, attempt } } }),
@@ -149,6 +153,7 @@ export class EventStoreDbEventStore implements EventStore {
       if (below && below.lastRead !== expectation) {
         actual = below.lastRead === null ? await this.streamRevision(stream) : below.lastRead; // the stream is shorter
       } else {
+        if (expectation !== null) from = Math.max(from, expectation + 1);
         try {
           const result = await this.client.appendToStream(stream, data, { expectedRevision: expectation === null ? NO_STREAM : BigInt(expectation) });
           return await this.appended(stream, Number(result.nextExpectedRevision) - events.length + 1, ids, attempt);
@@ -158,8 +163,11 @@ export class EventStoreDbEventStore implements EventStore {
         }
       }
       // Lost the expectation: the batch may have been stored by a concurrent identical append meanwhile.
-      const { found } = actual === null ? { found: [] } : await this.claims.findInStream(stream, new Set(ids), from, actual);
-      if (found.length > 0) return answer(found);
+      if (actual !== null && actual >= from) {
+        const { found } = await this.claims.findInStream(stream, new Set(ids), from, actual);
+        if (found.length > 0) return answer(found);
+        from = actual + 1;
+      }
       if (expectedRevision !== 'any' || round >= MAX_ANY_ROUNDS) throw new RevisionConflictError(stream, expectedRevision, actual);
       expectation = actual;
     }
