@@ -218,7 +218,7 @@ export class EventStoreDbEventStore implements EventStore {
       [...byStream].map(async ([stream, streamClaims]) => {
         const hashes = new Map(streamClaims.map((c) => [c.eventId, c.payloadHash]));
         const { found } = await this.claims.findInStream(stream, new Set(hashes.keys()), lowestFrom(streamClaims));
-        return found.map((e) => ({ ...toRecorded(e), payloadHash: e.adapter.payloadHash ?? hashes.get(e.eventId.toLowerCase())! }));
+        return found.map((e) => ({ ...toRecorded(e), payloadHash: e.adapter.payloadHash ?? hashes.get(e.eventId.toLowerCase()) ?? '' }));
       }),
     );
     return found.flat().sort((a, b) => a.globalPosition - b.globalPosition);

@@ -86,7 +86,9 @@ export class EventStoreDbHashChain {
   /** Links of the stream's revisions `from` .. `from + count - 1` that are recorded, by revision. */
   async links(stream: string, from: number, count: number): Promise<Map<number, ChainLink>> {
     const page = await readPage(this.client, chainStream(stream), from, count);
-    return new Map(page.filter((r) => r.event).map((r) => [Number(r.event!.revision), r.event!.data as ChainLink]));
+    const out = new Map<number, ChainLink>();
+    for (const { event } of page) if (event) out.set(Number(event.revision), event.data as ChainLink);
+    return out;
   }
 
   /** The links of the events after `tail` (one page, up to LINK_BATCH), stopping at a gap or an event it cannot read. */

@@ -124,39 +124,41 @@ export class EventStoreDbClientModel implements EventStoreDbClient {
   }
 
   readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<ResolvedEvent> {
-    const model = this;
-    return (async function* () {
-      await tick();
-      const records = model.streams.get(streamName);
-      if (!records || records.length === 0) throw new StreamNotFoundError(undefined, streamName);
-      const backwards = options.direction === BACKWARDS;
-      const from = options.fromRevision ?? (backwards ? END : START);
-      const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
-      let selected = backwards
-        ? [...records].reverse().filter((r) => from === END || (from !== START && r.revision <= from))
-        : records.filter((r) => from === START || (from !== END && r.revision >= from));
-      selected = selected.slice(0, max);
-      for (const record of selected) yield model.resolved(record);
-    })();
+    return this.streamReader(streamName, options);
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<AllStreamResolvedEvent> {
-    const model = this;
-    return (async function* () {
-      await tick();
-      const backwards = options.direction === BACKWARDS;
-      const from = options.fromPosition ?? (backwards ? END : START);
-      const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
-      // Forwards from a position includes the event at it; backwards from a position excludes it (AllReader).
-      const selected = backwards
-        ? [...model.log].reverse().filter((r) => from === END || (from !== START && r.position < from.commit))
-        : model.log.filter((r) => from === START || (from !== END && r.position >= from.commit));
-      for (const record of selected.slice(0, max)) yield model.resolved(record) as AllStreamResolvedEvent;
-    })();
+    return this.allReader(options);
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
+  }
+
+  private async *streamReader(streamName: string, options: ReadStreamOptions): AsyncGenerator<ResolvedEvent> {
+    await tick();
+    const records = this.streams.get(streamName);
+    if (!records || records.length === 0) throw new StreamNotFoundError(undefined, streamName);
+    const backwards = options.direction === BACKWARDS;
+    const from = options.fromRevision ?? (backwards ? END : START);
+    const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
+    let selected = backwards
+      ? [...records].reverse().filter((r) => from === END || (from !== START && r.revision <= from))
+      : records.filter((r) => from === START || (from !== END && r.revision >= from));
+    selected = selected.slice(0, max);
+    for (const record of selected) yield this.resolved(record);
+  }
+
+  private async *allReader(options: ReadAllOptions): AsyncGenerator<AllStreamResolvedEvent> {
+    await tick();
+    const backwards = options.direction === BACKWARDS;
+    const from = options.fromPosition ?? (backwards ? END : START);
+    const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
+    // Forwards from a position includes the event at it; backwards from a position excludes it (AllReader).
+    const selected = backwards
+      ? [...this.log].reverse().filter((r) => from === END || (from !== START && r.position < from.commit))
+      : this.log.filter((r) => from === START || (from !== END && r.position >= from.commit));
+    for (const record of selected.slice(0, max)) yield this.resolved(record) as AllStreamResolvedEvent;
   }
 
   /** CheckCommit's idempotency: the ids already follow the expected revision (or, for ANY, the first id's place). */
