@@ -44,10 +44,15 @@ export function linkEventId(stream: string, revision: number, hash: string): str
 }
 
 export class EventStoreDbHashChain {
+  /** Events read and links written per round of `sync`. */
+  private readonly linkBatch: number;
+
   constructor(
     private readonly client: EventStoreDbClient,
     private readonly readPageSize: number,
-  ) {}
+  ) {
+    this.linkBatch = Math.min(LINK_BATCH, readPageSize);
+  }
 
   /** The chain's last link, or null when nothing of the stream is chained yet. */
   async tail(stream: string): Promise<ChainTail | null> {
@@ -74,6 +79,7 @@ export class EventStoreDbHashChain {
           );
           const last = links[links.length - 1];
           tail = { revision: last.revision, hash: last.hash };
+          if (links.length < this.linkBatch) return tail; // a short page: the stream's end when it was read
         }
       } catch (err) {
         if (!(err instanceof WrongExpectedVersionError)) throw err;
@@ -96,7 +102,7 @@ export class EventStoreDbHashChain {
     let expected = tail === null ? 0 : tail.revision + 1;
     let previous = tail?.hash ?? GENESIS_HASH;
     const links: (ChainLink & { revision: number })[] = [];
-    for (const resolved of await readPage(this.client, stream, expected, Math.min(LINK_BATCH, this.readPageSize))) {
+    for (const resolved of await readPage(this.client, stream, expected, this.linkBatch)) {
       const stored = toStored(resolved);
       if (!stored || stored.streamRevision !== expected) break;
       const hash = computeEventHash(previous, toRecorded(stored));
