@@ -332,7 +332,7 @@ export class EventStoreDbEventStore implements EventStore {
       throw new Error(`EventStoreDB: the events appended to ${stream} from revision ${firstRevision} do not read back`);
     }
     const stored = events as StoredEvent[];
-    await this.chain.sync(stream);
+    await this.chain.sync(stream, stored);
     // The server answers a re-sent batch idempotently: only the attempt whose id the events carry wrote them.
     const written = stored.every((e) => e.adapter.attempt === attempt);
     return {

@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import { jsonEvent, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
 import { computeEventHash, GENESIS_HASH } from '../hash-chain';
-import { CHAIN_PREFIX, readLast, readPage, toRecorded, toStored, type EventStoreDbClient } from './eventstoredb-client';
+import { CHAIN_PREFIX, readLast, readPage, toRecorded, toStored, type EventStoreDbClient, type StoredEvent } from './eventstoredb-client';
 
 const LINK_TYPE = 'EventHashed';
 /** Links written per append (they are small: two hashes each). */
@@ -63,14 +63,15 @@ export class EventStoreDbHashChain {
 
   /**
    * Records the links of every event of `stream` past the chain's tail (none when it is complete) and returns the
-   * tail afterwards. Reads the events in pages, as a long unchained stream may be large.
+   * tail afterwards. Reads the events in pages, as a long unchained stream may be large. `known`: events just read
+   * back (an append's), used instead of reading them again when they follow the chain's tail.
    */
-  async sync(stream: string): Promise<ChainTail | null> {
+  async sync(stream: string, known: readonly StoredEvent[] = []): Promise<ChainTail | null> {
     for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
       let tail = await this.tail(stream);
       try {
         for (;;) {
-          const links = await this.nextLinks(stream, tail);
+          const links = await this.nextLinks(stream, tail, known);
           if (links.length === 0) return tail;
           await this.client.appendToStream(
             chainStream(stream),
@@ -98,12 +99,15 @@ export class EventStoreDbHashChain {
   }
 
   /** The links of the events after `tail` (one page, up to LINK_BATCH), stopping at a gap or an event it cannot read. */
-  private async nextLinks(stream: string, tail: ChainTail | null): Promise<(ChainLink & { revision: number })[]> {
+  private async nextLinks(stream: string, tail: ChainTail | null, known: readonly StoredEvent[]): Promise<(ChainLink & { revision: number })[]> {
     let expected = tail === null ? 0 : tail.revision + 1;
     let previous = tail?.hash ?? GENESIS_HASH;
     const links: (ChainLink & { revision: number })[] = [];
-    for (const resolved of await readPage(this.client, stream, expected, this.linkBatch)) {
-      const stored = toStored(resolved);
+    const events =
+      known.length > 0 && known[0].streamRevision === expected && known.length <= this.linkBatch
+        ? known
+        : (await readPage(this.client, stream, expected, this.linkBatch)).map(toStored);
+    for (const stored of events) {
       if (!stored || stored.streamRevision !== expected) break;
       const hash = computeEventHash(previous, toRecorded(stored));
       links.push({ revision: expected, hash, previousHash: previous });
