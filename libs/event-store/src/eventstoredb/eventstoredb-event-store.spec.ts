@@ -146,6 +146,20 @@ describe('EventStoreDbEventStore over the client model: event id claims', () => 
     expect((await collect(store.readStream(stream))).map((e) => e.eventId)).toHaveLength(3);
   });
 
+  it("reads claims of the adapter's first version (written after the append, with the event's revision)", async () => {
+    const stream = contractStream('legacy-claim');
+    await store.appendToStream(stream, 'no-stream', [contractEvent()]);
+    const event = contractEvent();
+    const payloadHash = idempotencyHash(event.idempotencyPayload);
+    const metadata = { ...event.metadata, $kc: { payloadHash } };
+    await model.appendToStream(stream, { id: event.eventId, contentType: 'application/json', type: event.type, data: { ...event.data }, metadata }, { expectedRevision: 0n });
+    const claim = { id: randomUUID(), contentType: 'application/json' as const, type: 'EventIdClaimed', data: { stream, revision: 1, payloadHash }, metadata: undefined };
+    await model.appendToStream(claimStream(event.eventId), claim, { expectedRevision: 'no_stream' });
+    expect(await store.findByEventIds([event.eventId])).toMatchObject([{ eventId: event.eventId, stream, streamRevision: 1, payloadHash }]);
+    expect(await store.appendToStream(stream, 'no-stream', [event])).toMatchObject({ written: false, firstRevision: 1, lastRevision: 1 });
+    await expect(store.appendToStream(contractStream('elsewhere'), 'any', [event])).rejects.toBeInstanceOf(IdempotencyConflictError);
+  });
+
   it('refuses an event id that is not a UUID before anything is written', async () => {
     const stream = contractStream('not-uuid');
     await expect(store.appendToStream(stream, 'any', [contractEvent('MailOpened', { mailId: 'M-1' }, 'evt-1')])).rejects.toBeInstanceOf(TypeError);

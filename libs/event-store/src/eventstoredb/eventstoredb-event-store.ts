@@ -194,9 +194,9 @@ export class EventStoreDbEventStore implements EventStore {
     for (;;) {
       const [page, links] = await Promise.all([readPage(this.client, stream, from, this.readPageSize), this.chain.links(stream, from, this.readPageSize)]);
       for (const resolved of page) {
+        if (resolved.event) from = Number(resolved.event.revision) + 1;
         const event = toStored(resolved);
         if (!event) continue;
-        from = event.streamRevision + 1;
         if (options.toPosition !== undefined && event.globalPosition > options.toPosition) return;
         if (!links.has(event.streamRevision) && !synced) {
           // Appended after this read began, or past a gap: record what can be, then look again.
