@@ -9,8 +9,9 @@
  *   committed prepares, each with its own position); p grows by the event's size, so positions have gaps.
  * - `appendToStream` with an expected revision: n / NO_STREAM check the events after n first — all ids equal → an
  *   idempotent success that writes nothing; the first equal but not all → WrongExpectedVersion (corrupted
- *   idempotency); otherwise n must be the stream's last revision. ANY dedupes a batch whose first id is in the
- *   stream (the server only does that best-effort, from a cache; the adapter never relies on it). STREAM_EXISTS.
+ *   idempotency); otherwise n must be the stream's last revision. ANY and STREAM_EXISTS never dedupe here: the
+ *   server does it only best-effort (from a cache of recent ids), so the model takes the worst case, which is what
+ *   the adapter must be correct under.
  *   Errors are the real package's WrongExpectedVersionError; a batch is all-or-nothing, one stream only.
  * - `readStream` forwards/backwards from a revision or START/END with maxCount; a missing stream throws the real
  *   StreamNotFoundError when iterated (as the client does). Events carry their `$all` position (server > 22.6).
@@ -161,7 +162,7 @@ export class EventStoreDbClientModel implements EventStoreDbClient {
     for (const record of selected.slice(0, max)) yield this.resolved(record) as AllStreamResolvedEvent;
   }
 
-  /** CheckCommit's idempotency: the ids already follow the expected revision (or, for ANY, the first id's place). */
+  /** CheckCommit's idempotency for an explicit expectation: the batch's ids already follow the expected revision. */
   private idempotentResult(
     streamName: string,
     records: readonly StoredRecord[],
@@ -169,15 +170,10 @@ export class EventStoreDbClientModel implements EventStoreDbClient {
     expected: AppendExpectedRevision,
     batch: readonly EventData[],
   ): EsdbAppendResult | null {
-    let start: number;
-    if (expected === ANY || expected === STREAM_EXISTS) {
-      start = records.findIndex((r) => r.id === batch[0].id);
-      if (start < 0) return null;
-    } else {
-      const after = expected === NO_STREAM ? -1n : expected;
-      if (after >= current) return null; // nothing after the expectation: the ordinary check decides
-      start = Number(after) + 1;
-    }
+    if (expected === ANY || expected === STREAM_EXISTS) return null; // best-effort on a server: not modelled
+    const after = expected === NO_STREAM ? -1n : expected;
+    if (after >= current) return null; // nothing after the expectation: the ordinary check decides
+    const start = Number(after) + 1;
     const matching = batch.filter((e, i) => records[start + i]?.id === e.id).length;
     if (matching === batch.length) {
       const last = records[start + batch.length - 1];
