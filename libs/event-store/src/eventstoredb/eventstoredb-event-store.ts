@@ -2,38 +2,32 @@
  * The event-store port over EventStoreDB (`@eventstore/db-client`), for `EVENT_STORE=eventstoredb`. Read models stay
  * in PostgreSQL; this adapter only holds the events. Mapping:
  *
- * - A stream is an EventStoreDB stream of the same name (`customer-<id>`); `streamRevision` is its event number and
- *   the expected revision is EventStoreDB's own optimistic concurrency check (WrongExpectedVersion → conflict).
- * - `globalPosition` is the event's commit position in `$all`: strictly increasing, but with gaps (byte offsets), so
- *   projection lag in events is an estimate here. Needs a server newer than 22.6, which returns positions on stream
- *   reads.
- * - `recordedAt` is the server's `created` time; our metadata is stored as the event's metadata, plus `$kc.payloadHash`
- *   (the idempotency hash), which is taken off again on reading.
- * - Idempotency by event id with our semantics: after an append, every event id is claimed in a stream
- *   `kc-eventid-<id>` holding where it went and its payload hash, so `findByEventIds` finds it in any stream. A retry
- *   of the same ids to the same stream after a crash between append and claim is also deduplicated by EventStoreDB
- *   itself (same event ids, same expectation).
- * - `appendMany` is per stream: EventStoreDB has no atomic write across streams (a conflict on a later stream leaves
- *   the earlier ones written; the error says which).
+ * - A stream is an EventStoreDB stream of the same name (`customer-<id>`); `streamRevision` is its event number.
+ *   Every append goes to the server with an EXPLICIT expected revision (`any` becomes the revision just read, retried
+ *   on a conflict), because the server's idempotent answer to re-sent event ids is exact only then.
+ * - `globalPosition` is the event's position in `$all` (an appended event's commit and prepare position are the
+ *   same): strictly increasing, but with gaps (byte offsets), so projection lag in events is an estimate here. Needs
+ *   a server newer than 22.6, which returns positions on stream reads.
+ * - `recordedAt` is the server's `created` time; our metadata is stored as the event's metadata, plus `$kc` (payload
+ *   hash, append attempt), which is taken off again on reading.
+ * - Idempotency by event id, same answers as the PostgreSQL store: every id is claimed BEFORE the append
+ *   (eventstoredb-claims.ts); an id claimed for another stream or payload is a conflict before anything is written.
+ *   No duplicate can be written: before appending at expectation e the adapter makes sure none of the batch's ids is
+ *   stored between the claims' `fromRevision` and e (so any copy written concurrently sits after e, where the
+ *   server's id check at e answers idempotently or with a conflict). `written` is true only for the append whose own
+ *   attempt id the stored events carry.
+ * - Hash chain (eventstoredb-hash-chain.ts): links in `kc-chain-<stream>`, computed from the events as read back
+ *   after each append, healed before every stream read; `readStream` returns `hash`/`previousHash`, `streamHead`
+ *   the chain's last link, so the audit verifies as for PostgreSQL.
+ * - `appendMany` cannot be atomic (no write across streams in this client): it answers an identical retry of the
+ *   whole request, checks every claim and expected revision before writing anything, then appends stream by stream
+ *   (eventstoredb-append-many.ts). Only a race after those checks leaves earlier streams written; the error then says
+ *   which were and which were not.
  * - `subscribeToAll` polls `$all` (catch-up and live alike), so batches are sequential and gap-aware like PostgreSQL's.
- * - No hash chain: the hash covers `globalPosition`, which EventStoreDB assigns only at commit, after the append.
- *   Events carry no `hash`; the audit's verify reports that the store keeps none.
+ * - Bookkeeping streams (`kc-eventid-…`, `kc-chain-…`) and system events are never returned by any read.
  */
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  jsonEvent,
-  NO_STREAM,
-  ANY,
-  START,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-  type AllStreamResolvedEvent,
-  type AppendExpectedRevision,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+import { randomUUID } from 'node:crypto';
+import { BACKWARDS, END, EventStoreDBClient, FORWARDS, jsonEvent, NO_STREAM, START, WrongExpectedVersionError } from '@eventstore/db-client';
 import { IdempotencyConflictError, RevisionConflictError } from '../errors';
 import type {
   AppendResult,
@@ -47,9 +41,11 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { idempotencyHash } from '../idempotency';
-
-const CLAIM_PREFIX = 'kc-eventid-';
-const CLAIM_TYPE = 'EventIdClaimed';
+import { idempotentAnswer } from '../idempotent-retry';
+import { appendManyPerStream } from './eventstoredb-append-many';
+import { EventIdClaims, type Claim } from './eventstoredb-claims';
+import { readLast, readPage, toRecorded, toStored, type EventStoreDbClient, type StoredEvent } from './eventstoredb-client';
+import { EventStoreDbHashChain, type ChainLink } from './eventstoredb-hash-chain';
 
 export type EventStoreDbOptions = Readonly<{
   /** Events per stream read page (default 1000). */
@@ -58,8 +54,13 @@ export type EventStoreDbOptions = Readonly<{
   pollIntervalMs?: number;
 }>;
 
-type Claim = { stream: string; revision: number; payloadHash: string };
-type StoredMetadata = Record<string, unknown> & { $kc?: { payloadHash?: string } };
+/**
+ * Rounds an `any` append retries at the revision it lost to before it reports a conflict: each lost round means
+ * another append to the stream succeeded, so this only bounds starvation under a storm of writers to one stream.
+ */
+const MAX_ANY_ROUNDS = 50;
+/** Event ids are UUIDs (EventStoreDB's own ids); stored in lower case, as the PostgreSQL store does. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The host part of an `esdb://` / `esdb+discover://` connection string, for messages (never the credentials). */
 export function eventStoreDbHost(connectionString: string): string {
@@ -70,13 +71,18 @@ export function eventStoreDbHost(connectionString: string): string {
 export class EventStoreDbEventStore implements EventStore {
   private readonly readPageSize: number;
   private readonly pollIntervalMs: number;
+  private readonly claims: EventIdClaims;
+  private readonly chain: EventStoreDbHashChain;
 
+  /** `client`: an EventStoreDBClient (see `connect`), or in unit tests the model of its surface. */
   constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly client: EventStoreDbClient,
     options: EventStoreDbOptions = {},
   ) {
     this.readPageSize = options.readPageSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.claims = new EventIdClaims(client, this.readPageSize);
+    this.chain = new EventStoreDbHashChain(client, this.readPageSize);
   }
 
   /**
@@ -109,134 +115,136 @@ export class EventStoreDbEventStore implements EventStore {
 
   async appendToStream(stream: string, expectedRevision: ExpectedRevision, events: readonly EventToAppend[]): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError('appendToStream: no events');
-    const ids = events.map((e) => e.eventId);
+    const invalid = events.find((e) => typeof e.eventId !== 'string' || !UUID.test(e.eventId));
+    if (invalid) throw new TypeError(`eventId ${String(invalid.eventId)} is not a UUID`);
+    const ids = events.map((e) => e.eventId.toLowerCase());
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate) throw new IdempotencyConflictError(`eventId ${duplicate} appears twice in one batch`, [duplicate]);
-    const hashes = events.map((e) => idempotencyHash(e.idempotencyPayload));
+    const wanted = events.map((e, i) => ({ eventId: ids[i], payloadHash: idempotencyHash(e.idempotencyPayload) }));
+    const answer = (found: readonly StoredEvent[]) => this.storedAnswer(stream, expectedRevision, events, found);
 
-    const stored = await this.findByEventIds(ids);
-    if (stored.length > 0) {
-      const byId = new Map(stored.map((e) => [e.eventId, e]));
-      const same = events.every((e, i) => byId.get(e.eventId)?.stream === stream && byId.get(e.eventId)?.payloadHash === hashes[i]);
-      if (!same) throw new IdempotencyConflictError(`eventId(s) already stored with another payload or stream: ${stored.map((e) => e.eventId).join(', ')}`, stored.map((e) => e.eventId));
-      const ordered = events.map((e) => byId.get(e.eventId)!);
-      return resultOf(false, ordered);
+    // 1. Existing claims (read together with the revision, which bounds where copies claimed from now on can go).
+    const [existing, observed] = await Promise.all([this.claims.read(ids), this.streamRevision(stream)]);
+    let claims = existing;
+    refuseForeignClaims(stream, wanted, claims);
+    // 2. Claimed ids may be stored already (a retry, or a claimer that crashed after appending).
+    if (claims.size > 0) {
+      const { found } = await this.claims.findInStream(stream, new Set(claims.keys()), lowestFrom(claims));
+      if (found.length > 0) return answer(found);
     }
-
-    let nextRevision: bigint;
-    try {
-      const result = await this.client.appendToStream(
-        stream,
-        events.map((e, i) =>
-          jsonEvent({ id: e.eventId, type: e.type, data: { ...e.data }, metadata: { ...e.metadata, $kc: { payloadHash: hashes[i] } } }),
-        ),
-        { expectedRevision: toExpected(expectedRevision) },
-      );
-      nextRevision = result.nextExpectedRevision;
-    } catch (err) {
-      if (err instanceof WrongExpectedVersionError) {
-        throw new RevisionConflictError(stream, expectedRevision, await this.streamRevision(stream));
-      }
-      throw err;
+    // 3. Claim the rest; a concurrent claimer may win an id, then its claim holds.
+    if (claims.size < ids.length) {
+      const fresh = wanted.filter((w) => !claims.has(w.eventId));
+      claims = new Map([...claims, ...(await this.claims.claim(fresh, stream, observed === null ? 0 : observed + 1))]);
+      refuseForeignClaims(stream, wanted, claims);
     }
-    const firstRevision = Number(nextRevision) - events.length + 1;
-    const written: RecordedEvent[] = [];
-    for await (const e of this.readStream(stream, { fromRevision: firstRevision })) {
-      written.push(e);
-      if (written.length === events.length) break;
-    }
-    await Promise.all(
-      written.map((e, i) =>
-        this.client
-          .appendToStream(`${CLAIM_PREFIX}${e.eventId}`, jsonEvent({ type: CLAIM_TYPE, data: { stream, revision: e.streamRevision, payloadHash: hashes[i] } }), {
-            expectedRevision: NO_STREAM,
-          })
-          .catch((err: unknown) => {
-            if (!(err instanceof WrongExpectedVersionError)) throw err; // claimed by a concurrent identical append
-          }),
-      ),
+    // 4. Append at an explicit expectation after making sure no copy is stored at or below it. Events never change,
+    //    so a range found without a copy is not read again: `from` moves past it.
+    let from = lowestFrom(claims);
+    const attempt = randomUUID();
+    const data = events.map((e, i) =>
+      jsonEvent({ id: ids[i], type: e.type, data: { ...e.data }, metadata: { ...e.metadata, $kc: { payloadHash: wanted[i].payloadHash, attempt } } }),
     );
-    return resultOf(true, written);
-  }
-
-  /** Per stream, in order (EventStoreDB cannot write several streams atomically). */
-  async appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
-    const streams: (AppendResult & { stream: string })[] = [];
-    for (const a of appends) {
-      try {
-        streams.push({ stream: a.stream, ...(await this.appendToStream(a.stream, a.expectedRevision, a.events)) });
-      } catch (err) {
-        if (streams.length > 0 && err instanceof Error) {
-          err.message += ` (EventStoreDB appends per stream: ${streams.map((s) => s.stream).join(', ')} were already written)`;
+    let expectation = expectedRevision === 'any' ? observed : expectedRevision === 'no-stream' ? null : expectedRevision;
+    for (let round = 1; ; round++) {
+      let actual: number | null;
+      const below = expectation === null || expectation < from ? null : await this.claims.findInStream(stream, new Set(ids), from, expectation);
+      if (below && below.found.length > 0) return answer(below.found);
+      if (below && below.lastRead !== expectation) {
+        actual = below.lastRead === null ? await this.streamRevision(stream) : below.lastRead; // the stream is shorter
+      } else {
+        if (expectation !== null) from = Math.max(from, expectation + 1);
+        try {
+          const result = await this.client.appendToStream(stream, data, { expectedRevision: expectation === null ? NO_STREAM : BigInt(expectation) });
+          return await this.appended(stream, Number(result.nextExpectedRevision) - events.length + 1, ids, attempt);
+        } catch (err) {
+          if (!(err instanceof WrongExpectedVersionError)) throw err;
+          actual = typeof err.actualVersion === 'bigint' ? Number(err.actualVersion) : null;
         }
-        throw err;
       }
+      // Lost the expectation: the batch may have been stored by a concurrent identical append meanwhile.
+      if (actual !== null && actual >= from) {
+        const { found } = await this.claims.findInStream(stream, new Set(ids), from, actual);
+        if (found.length > 0) return answer(found);
+        from = actual + 1;
+      }
+      if (expectedRevision !== 'any' || round >= MAX_ANY_ROUNDS) throw new RevisionConflictError(stream, expectedRevision, actual);
+      expectation = actual;
     }
-    const positions = streams.flatMap((s) => [s.firstPosition, s.lastPosition]);
-    return {
-      written: streams.some((s) => s.written),
-      count: appends.reduce((n, a) => n + a.events.length, 0),
-      firstPosition: Math.min(...positions),
-      lastPosition: Math.max(...positions),
-      streams,
-    };
   }
 
+  /** Per stream, after checks of the whole request (eventstoredb-append-many.ts). */
+  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    return appendManyPerStream(this, (ids) => this.claims.read(ids), appends);
+  }
+
+  /**
+   * The stream in revision order with each event's `hash` and `previousHash` from the chain stream. The chain is
+   * healed first (links of events appended before a crash are recorded), so every event read has its link unless
+   * the stream itself has a gap.
+   */
   async *readStream(
     stream: string,
     options: { fromRevision?: number; toPosition?: number; types?: readonly string[] } = {},
   ): AsyncIterable<RecordedEvent> {
     const types = options.types ? new Set(options.types) : null;
-    let from = BigInt(options.fromRevision ?? 0);
+    await this.chain.sync(stream);
+    let synced = false;
+    let from = options.fromRevision ?? 0;
     for (;;) {
-      let count = 0;
-      try {
-        for await (const resolved of this.client.readStream(stream, { fromRevision: from, maxCount: this.readPageSize, direction: FORWARDS })) {
-          count++;
-          const event = toRecorded(resolved);
-          if (!event) continue;
-          from = BigInt(event.streamRevision) + 1n;
-          if (options.toPosition !== undefined && event.globalPosition > options.toPosition) return;
-          if (!types || types.has(event.type)) yield event;
+      const [page, links] = await Promise.all([readPage(this.client, stream, from, this.readPageSize), this.chain.links(stream, from, this.readPageSize)]);
+      for (const resolved of page) {
+        if (resolved.event) from = Number(resolved.event.revision) + 1;
+        const event = toStored(resolved);
+        if (!event) continue;
+        if (options.toPosition !== undefined && event.globalPosition > options.toPosition) return;
+        if (!links.has(event.streamRevision) && !synced) {
+          // Appended after this read began, or past a gap: record what can be, then look again.
+          synced = true;
+          await this.chain.sync(stream);
+          for (const [revision, link] of await this.chain.links(stream, event.streamRevision, this.readPageSize)) links.set(revision, link);
         }
-      } catch (err) {
-        if (err instanceof StreamNotFoundError) return;
-        throw err;
+        if (!types || types.has(event.type)) yield withLink(toRecorded(event), links.get(event.streamRevision));
       }
-      if (count < this.readPageSize) return;
+      if (page.length < this.readPageSize) return;
     }
   }
 
   async findByEventIds(eventIds: readonly string[]): Promise<readonly (RecordedEvent & { payloadHash: string })[]> {
+    const claims = await this.claims.read(eventIds);
+    const byStream = new Map<string, Claim[]>();
+    for (const claim of claims.values()) byStream.set(claim.stream, [...(byStream.get(claim.stream) ?? []), claim]);
     const found = await Promise.all(
-      [...new Set(eventIds)].map(async (id) => {
-        const claim = await this.readClaim(id);
-        if (!claim) return null;
-        for await (const event of this.readStream(claim.stream, { fromRevision: claim.revision })) {
-          return event.eventId === id ? { ...event, payloadHash: claim.payloadHash } : null;
-        }
-        return null;
+      [...byStream].map(async ([stream, streamClaims]) => {
+        const hashes = new Map(streamClaims.map((c) => [c.eventId, c.payloadHash]));
+        const { found } = await this.claims.findInStream(stream, new Set(hashes.keys()), lowestFrom(streamClaims));
+        return found.map((e) => ({ ...toRecorded(e), payloadHash: e.adapter.payloadHash ?? hashes.get(e.eventId.toLowerCase()) ?? '' }));
       }),
     );
-    return found.filter((e): e is RecordedEvent & { payloadHash: string } => e !== null);
+    return found.flat().sort((a, b) => a.globalPosition - b.globalPosition);
   }
 
   async streamRevision(stream: string): Promise<number | null> {
-    try {
-      for await (const resolved of this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
-        return resolved.event ? Number(resolved.event.revision) : null;
-      }
-      return null;
-    } catch (err) {
-      if (err instanceof StreamNotFoundError) return null;
-      throw err;
-    }
+    const last = await readLast(this.client, stream);
+    return last?.event ? Number(last.event.revision) : null;
+  }
+
+  /**
+   * The stream's head as the chain keeps it: its last link's revision and hash (the chain is healed first). A data
+   * revision past the last link (an event that cannot be chained, past a gap) is reported with no hash.
+   */
+  async streamHead(stream: string): Promise<Readonly<{ revision: number; lastHash: string | null }> | null> {
+    const tail = await this.chain.sync(stream);
+    const revision = await this.streamRevision(stream);
+    if (tail === null && revision === null) return null;
+    const head = Math.max(tail?.revision ?? -1, revision ?? -1);
+    return { revision: head, lastHash: tail?.revision === head ? tail.hash : null };
   }
 
   async readAll(fromPosition: number, limit: number): Promise<readonly RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     let from = fromPosition;
-    // System events and claims are skipped, so read pages until `limit` of ours or the end.
+    // System events and bookkeeping streams are skipped, so read pages until `limit` of ours or the end.
     for (;;) {
       let seen = 0;
       const position = from === 0 ? START : { commit: BigInt(from), prepare: BigInt(from) };
@@ -245,8 +253,8 @@ export class EventStoreDbEventStore implements EventStore {
         const commit = resolved.event?.position?.commit ?? resolved.commitPosition;
         if (commit === undefined || Number(commit) <= from) continue;
         from = Number(commit);
-        const event = toRecorded(resolved);
-        if (event) out.push(event);
+        const event = toStored(resolved);
+        if (event) out.push(toRecorded(event));
         if (out.length === limit) return out;
       }
       if (seen <= limit) return out;
@@ -259,7 +267,7 @@ export class EventStoreDbEventStore implements EventStore {
       let seen = 0;
       for await (const resolved of this.client.readAll({ fromPosition: position, maxCount: 100, direction: BACKWARDS })) {
         seen++;
-        const event = toRecorded(resolved);
+        const event = toStored(resolved);
         if (event) return event.globalPosition;
         if (resolved.event?.position) position = resolved.event.position;
       }
@@ -307,51 +315,53 @@ export class EventStoreDbEventStore implements EventStore {
     await this.client.dispose();
   }
 
-  private async readClaim(eventId: string): Promise<Claim | null> {
-    try {
-      for await (const resolved of this.client.readStream(`${CLAIM_PREFIX}${eventId}`, { maxCount: 1, direction: FORWARDS, fromRevision: START })) {
-        const data = resolved.event?.data as Claim | undefined;
-        return data ?? null;
-      }
-      return null;
-    } catch (err) {
-      if (err instanceof StreamNotFoundError) return null;
-      throw err;
+  /** The idempotency answer (as the PostgreSQL store gives it) when events of the batch are stored already. */
+  private async storedAnswer(stream: string, expectedRevision: ExpectedRevision, events: readonly EventToAppend[], found: readonly StoredEvent[]): Promise<AppendResult> {
+    const refs = found.map((e) => ({ eventId: e.eventId, stream: e.stream, streamRevision: e.streamRevision, globalPosition: e.globalPosition, payloadHash: e.adapter.payloadHash ?? '' }));
+    const known = idempotentAnswer([{ stream, expectedRevision, events }], refs);
+    if (!known) throw new Error('EventStoreDB: idempotent answer without stored events'); // found is never empty here
+    await this.chain.sync(stream); // the storing append may have crashed before its links
+    const { stream: _stream, ...result } = known.streams[0];
+    return result;
+  }
+
+  /** The result of an append the server accepted: the events read back, then their links recorded. */
+  private async appended(stream: string, firstRevision: number, ids: readonly string[], attempt: string): Promise<AppendResult> {
+    const events = (await readPage(this.client, stream, firstRevision, ids.length)).map(toStored);
+    if (events.length !== ids.length || events.some((e, i) => e?.eventId.toLowerCase() !== ids[i])) {
+      throw new Error(`EventStoreDB: the events appended to ${stream} from revision ${firstRevision} do not read back`);
     }
+    const stored = events as StoredEvent[];
+    await this.chain.sync(stream, stored);
+    // The server answers a re-sent batch idempotently: only the attempt whose id the events carry wrote them.
+    const written = stored.every((e) => e.adapter.attempt === attempt);
+    return {
+      written,
+      firstRevision: stored[0].streamRevision,
+      lastRevision: stored[stored.length - 1].streamRevision,
+      firstPosition: stored[0].globalPosition,
+      lastPosition: stored[stored.length - 1].globalPosition,
+    };
   }
 }
 
-function toExpected(expected: ExpectedRevision): AppendExpectedRevision {
-  if (expected === 'any') return ANY;
-  if (expected === 'no-stream') return NO_STREAM;
-  return BigInt(expected);
+/** An id claimed for another stream or another payload: the append is a conflict before anything is written. */
+function refuseForeignClaims(stream: string, wanted: readonly { eventId: string; payloadHash: string }[], claims: ReadonlyMap<string, Claim>): void {
+  const foreign = wanted.filter((w) => {
+    const claim = claims.get(w.eventId);
+    return claim !== undefined && (claim.stream !== stream || claim.payloadHash !== w.payloadHash);
+  });
+  if (foreign.length > 0) {
+    throw new IdempotencyConflictError(
+      `eventId(s) already stored or claimed with another payload or for another stream: ${foreign.map((w) => w.eventId).join(', ')}`,
+      foreign.map((w) => w.eventId),
+    );
+  }
 }
 
-/** Our event from a resolved EventStoreDB event; null for system events, claims and anything not JSON. */
-function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null {
-  const e = resolved.event;
-  if (!e || !e.isJson || e.type.startsWith('$') || e.streamId.startsWith('$') || e.streamId.startsWith(CLAIM_PREFIX)) return null;
-  const commit = e.position?.commit ?? resolved.commitPosition;
-  if (commit === undefined) throw new Error('EventStoreDB returned an event without its $all position: a server newer than 22.6 is needed');
-  const { $kc: _internal, ...metadata } = (e.metadata ?? {}) as StoredMetadata;
-  return {
-    eventId: e.id,
-    stream: e.streamId,
-    type: e.type,
-    data: e.data as Record<string, unknown>,
-    metadata,
-    streamRevision: Number(e.revision),
-    globalPosition: Number(commit),
-    recordedAt: e.created.toISOString(),
-  };
-}
+/** The lowest revision any copy of the claimed events can have. */
+const lowestFrom = (claims: ReadonlyMap<string, Claim> | readonly Claim[]): number =>
+  Math.min(...[...claims.values()].map((c) => c.fromRevision));
 
-function resultOf(written: boolean, events: readonly RecordedEvent[]): AppendResult {
-  return {
-    written,
-    firstRevision: events[0].streamRevision,
-    lastRevision: events[events.length - 1].streamRevision,
-    firstPosition: events[0].globalPosition,
-    lastPosition: events[events.length - 1].globalPosition,
-  };
-}
+const withLink = (event: RecordedEvent, link: ChainLink | undefined): RecordedEvent =>
+  link ? { ...event, hash: link.hash, previousHash: link.previousHash } : event;
