@@ -12,7 +12,7 @@
  * A rebuild works while the platform runs: readers keep the old tables until the swap.
  */
 import { ConfigError, loadConfig, redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
-import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
+import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import type { Pool } from 'pg';
@@ -82,8 +82,9 @@ async function main(argv: readonly string[]): Promise<number> {
   console.error(`database: ${redactUrl(url)} (from ${source})`);
   await runMigrations(url, [...EVENT_STORE_MIGRATIONS, ...PRIVACY_MIGRATIONS, ...PROJECTOR_MIGRATIONS, ...WAREHOUSE_MIGRATIONS]);
   const pool = createPool(url, { max: 6 });
-  // Decrypting: a rebuild folds plaintext (or null where erased), never ciphertext.
-  const store = privateEventStore(pool, config);
+  // Decrypting: a rebuild folds plaintext (or null where erased), never ciphertext. The events come from the store
+  // EVENT_STORE names, as in the projector itself.
+  const store = privateEventStore(pool, config, await openEventStore(config, pool));
   // Two runners, as in the platform: the read models (schema read_models) and the warehouse (schema warehouse).
   // Never started here: they read and rebuild. Partitioned like the projectors, so a rebuild's swap goes on from each
   // partition's own checkpoint.

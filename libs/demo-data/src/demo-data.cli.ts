@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import { loadConfig, redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
-import { EVENT_STORE_MIGRATIONS } from '@klantcentraal/event-store';
+import { EVENT_STORE_MIGRATIONS, openEventStore } from '@klantcentraal/event-store';
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { generateCustomerHistories } from './demo-data.generator';
@@ -51,7 +51,7 @@ async function main() {
   const pool = createPool(url);
   // Personal fields are stored encrypted, under the same key-encryption key the platform uses.
   const config = loadConfig();
-  const store = privateEventStore(pool, config);
+  const store = privateEventStore(pool, config, await openEventStore(config, pool));
   try {
     const started = Date.now();
     const result = await loadDemoData(store, generateCustomerHistories(options), {

@@ -1,5 +1,5 @@
 /**
- * The event-store port. Adapters: PostgreSQL (embedded default, `postgres/`), EventStoreDB (later).
+ * The event-store port. Adapters: PostgreSQL (embedded default, `postgres/`), EventStoreDB (`eventstoredb/`, chosen with EVENT_STORE).
  * Every adapter must pass `testing/event-store.contract.ts`.
  */
 
@@ -31,7 +31,7 @@ export type RecordedEvent = Readonly<{
   recordedAt: string;
   /**
    * Integrity hash (hash-chain.ts): lowercase hex SHA-256 of `previousHash` followed by the canonical JSON of this
-   * stored envelope. Set by adapters that keep a hash chain (PostgreSQL).
+   * stored envelope. Set by both adapters (PostgreSQL in its append; EventStoreDB in a companion `kc-chain-<stream>`).
    */
   hash?: string;
   /** The stream's previous event's `hash`; 64 zeros for revision 0. */

@@ -2,14 +2,14 @@
  * `npm run audit -- <command>` (see cli.ts). Exit codes: 0 valid / identical, 1 broken / different, 2 could not run.
  */
 import { PRIVACY_MIGRATIONS, privateEventStore } from '@klantcentraal/privacy';
-import { EVENT_STORE_MIGRATIONS, verifyPostgresEventStore, type StoreVerificationProgress } from '@klantcentraal/event-store';
+import { EVENT_STORE_MIGRATIONS, openEventStore, verifyPostgresEventStore, type StoreVerificationProgress } from '@klantcentraal/event-store';
 import { createPool, runMigrations } from '@klantcentraal/postgres';
 import { MESSAGING_MIGRATIONS } from '@klantcentraal/messaging';
 import { PROJECTION_RUNNER_MIGRATIONS, ProjectionRunner, type Projection, type ProjectorLogger, type RebuildProgress } from '@klantcentraal/projections';
 import { ALL_PROJECTIONS, READ_MODEL_MIGRATIONS, READ_MODEL_SCHEMA } from '@klantcentraal/read-models';
 import { createWarehouseProjections, WAREHOUSE_MIGRATIONS, WAREHOUSE_SCHEMA } from '@klantcentraal/warehouse';
 import { compareReadModelTables, type TableComparison } from '../verify/compare-read-models';
-import { redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
+import { loadConfig, redactUrl, resolveDatabaseUrl } from '@klantcentraal/config';
 
 export const USAGE = `usage: npm run audit -- <command>
   verify               recompute every hash of every stream (whole store, streamed); exit 1 and list the broken
@@ -103,7 +103,9 @@ async function verifyProjections(pool: ReturnType<typeof createPool>, url: strin
   const logger: ProjectorLogger = { log: (m) => io.err(m), warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) };
   // Decrypting (null where erased), as the live projector folds: the rebuild must come out equal.
   const env = io.env ?? process.env;
-  const store = privateEventStore(pool, { masterKey: env['MASTER_KEY']?.trim() || null, dataDir: env['DATA_DIR']?.trim() || '.data' });
+  // The events come from the store EVENT_STORE names, as the live projector's do.
+  const config = loadConfig(env);
+  const store = privateEventStore(pool, config, await openEventStore(config, pool));
   const comparisons: TableComparison[] = [];
   let position = 0;
   for (const { schema, projections } of projectionGroups()) {
