@@ -13,3 +13,4 @@ export * from './privacy/personal-data';
 export * from './privacy/masking';
 export { erasePersonalData } from './read-models/erase-personal-data';
 export * from './insights/live-insights';
+export * from './insights/insight-watch-state';

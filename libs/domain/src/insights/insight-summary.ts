@@ -9,7 +9,7 @@ import type {
   PromiseRecord,
   QuoteRecord,
 } from '../read-models/customer-profile.state';
-import type { PhaseTransition, PhaseTransitionCause } from '../read-models/customer-profile.timeline';
+import { expectationOutcomes, type PhaseTransition, type PhaseTransitionCause } from '../read-models/customer-profile.timeline';
 import { DAY_MS, HOUR_MS, compareFacts, isoFromMs, toMs, type OrderedFact } from '../read-models/time';
 
 /**
@@ -125,14 +125,19 @@ export function walkStepOf(event: StoredCustomerEvent): WalkStep | null {
 
 type Subject = ComplaintRecord | QuoteRecord | PromiseRecord;
 
-/** Positions in one subject list (which the fold only appends to, never reorders) by id, and the open positions. */
+/**
+ * Positions in one subject list (which the fold only appends to, never reorders) by id, and the open ones: those
+ * still pending, and those retired — open, but with nothing more that time can make of them (a complaint past its
+ * target, an expectation already missed), so that a long history of such subjects costs nothing per event.
+ */
 export class SubjectIndex<T extends Subject> {
   private readonly byId = new Map<string, number[]>();
-  private readonly openPositions = new Set<number>();
+  private readonly pendingPositions = new Set<number>();
+  private readonly retiredPositions = new Set<number>();
   private indexed = 0;
 
   constructor(
-    private readonly idOf: (record: T) => string,
+    readonly idOf: (record: T) => string,
     private readonly isOpen: (record: T) => boolean,
   ) {}
 
@@ -141,9 +146,22 @@ export class SubjectIndex<T extends Subject> {
     return this.byId.get(id) ?? [];
   }
 
-  /** Open positions, ascending (recording order). */
-  open(): number[] {
-    return [...this.openPositions].sort((a, b) => a - b);
+  /** Open positions not retired, ascending (recording order). */
+  pending(): number[] {
+    return [...this.pendingPositions].sort((a, b) => a - b);
+  }
+
+  isOpenAt(position: number): boolean {
+    return this.pendingPositions.has(position) || this.retiredPositions.has(position);
+  }
+
+  hasRetired(): boolean {
+    return this.retiredPositions.size > 0;
+  }
+
+  /** Only for what stays so while the record is open and events arrive in order. */
+  retire(position: number): void {
+    if (this.pendingPositions.delete(position)) this.retiredPositions.add(position);
   }
 
   /** Takes in the records appended since the last call and re-checks the records under `id` (the event's subject). */
@@ -153,12 +171,16 @@ export class SubjectIndex<T extends Subject> {
       const positions = this.byId.get(this.idOf(record));
       if (positions) positions.push(this.indexed);
       else this.byId.set(this.idOf(record), [this.indexed]);
-      if (this.isOpen(record)) this.openPositions.add(this.indexed);
+      if (this.isOpen(record)) this.pendingPositions.add(this.indexed);
     }
     if (id === null) return;
     for (const position of this.positions(id)) {
-      if (this.isOpen(list[position])) this.openPositions.add(position);
-      else this.openPositions.delete(position);
+      if (this.isOpen(list[position])) {
+        if (!this.retiredPositions.has(position)) this.pendingPositions.add(position);
+      } else {
+        this.pendingPositions.delete(position);
+        this.retiredPositions.delete(position);
+      }
     }
   }
 }
@@ -179,6 +201,23 @@ export class CustomerInsightIndex {
     index.quotes.refresh(state.quotes, null);
     index.promises.refresh(state.promises, null);
     return index;
+  }
+
+  /**
+   * Retires what time can no longer change by `lowerMs` (at or before every later evaluation instant): complaints
+   * whose target has passed (still open, they keep the customer overdue) and expectations already missed (missing
+   * is final for events in order: a later adjustment does not count, a late delivery is negative).
+   */
+  settle(state: CustomerProfileState, lowerMs: number, definition: CustomerDefinition): void {
+    const targetMs = Math.floor(definition.complaintTargetHours * HOUR_MS);
+    for (const position of this.complaints.pending()) {
+      if (toMs(state.complaints[position].filedAt as string) + targetMs + 1 <= lowerMs) this.complaints.retire(position);
+    }
+    const lower = isoFromMs(lowerMs);
+    const missed = (subjects: Pick<CustomerProfileState, 'quotes' | 'promises'>) =>
+      expectationOutcomes({ ...state, ...subjects }, lower).some((outcome) => outcome.overdue || outcome.experience === 'negative');
+    for (const position of this.quotes.pending()) if (missed({ quotes: [state.quotes[position]], promises: [] })) this.quotes.retire(position);
+    for (const position of this.promises.pending()) if (missed({ quotes: [], promises: [state.promises[position]] })) this.promises.retire(position);
   }
 
   /** After the fold applied `event` in order (it sorts after every fact held): one walk step and the subject it names. */
@@ -220,8 +259,10 @@ export type SettledSummary = Readonly<{
   registered: boolean;
   walk: LifecycleWalk;
   lastNpsScore: number | null;
-  /** `filedAt` (ms) of every filed complaint not resolved. */
-  openComplaintsFiledMs: readonly number[];
+  /** Some complaint is open past its target (retired): the customer is overdue whatever the instant. */
+  overdueComplaint: boolean;
+  /** `filedAt` (ms) of the other open complaints. */
+  pendingComplaintsFiledMs: readonly number[];
 }>;
 
 export type InsightView = Readonly<{
@@ -239,7 +280,8 @@ export function summaryOf(state: CustomerProfileState, index: CustomerInsightInd
     registered: state.registrations.length > 0,
     walk,
     lastNpsScore: state.npsResponses.length === 0 ? null : state.npsResponses[state.npsResponses.length - 1].score,
-    openComplaintsFiledMs: index.complaints.open().map((position) => toMs(state.complaints[position].filedAt as string)),
+    overdueComplaint: index.complaints.hasRetired(),
+    pendingComplaintsFiledMs: index.complaints.pending().map((position) => toMs(state.complaints[position].filedAt as string)),
   };
 }
 
@@ -257,7 +299,7 @@ export function settledView(summary: SettledSummary, atMs: number, definition: C
     // Same expressions as the view, so the same floating-point thresholds.
     if (summary.lastNpsScore !== null && summary.lastNpsScore <= definition.detractorMaxScore) reasons.push('detractor');
     const targetMs = definition.complaintTargetHours * HOUR_MS;
-    if (summary.openComplaintsFiledMs.some((filedMs) => atMs - filedMs > targetMs)) reasons.push('complaint-overdue');
+    if (summary.overdueComplaint || summary.pendingComplaintsFiledMs.some((filedMs) => atMs - filedMs > targetMs)) reasons.push('complaint-overdue');
     if (atMs - (walk.lastPurchaseMs as number) > definition.departAfterDays * definition.purchaseGapFraction * DAY_MS) reasons.push('purchase-gap');
     status = reasons.length > 0 ? 'at-risk' : phase === 'loyal-customer' ? 'loyal' : 'new';
   }

@@ -1,7 +1,7 @@
 import type { StoredCustomerEvent } from '../events';
 import type { CustomerDefinition } from '../read-models/customer-definition';
 import { CustomerProfileFolding } from '../read-models/customer-profile.fold';
-import type { AtRiskReason, CustomerProfileState } from '../read-models/customer-profile.state';
+import type { AtRiskReason, CustomerProfileState, PromiseRecord, QuoteRecord } from '../read-models/customer-profile.state';
 import { DAY_MS, HOUR_MS, isoFromMs, normaliseIso, toMs } from '../read-models/time';
 import { insightId, orderedInsights, type Insight, type InsightType } from './insight';
 import {
@@ -12,6 +12,7 @@ import {
   summaryOf,
   type InsightView,
   type SettledSummary,
+  type SubjectIndex,
 } from './insight-summary';
 import { deriveInsights, nextDueAt } from './insights';
 import {
@@ -81,11 +82,11 @@ export class LiveInsights {
     return this.applyInOrder(before, event, occurredAt);
   }
 
-  /** `nextDueAt(state, checkedUntil)` without viewing the whole history. */
-  nextDueAt(): string | null {
+  /** `nextDueAt(state, after)` (default: after `checkedUntil`) without viewing the whole history. */
+  nextDueAt(after: string | null = this.until): string | null {
     const state = this.folding.state;
-    if (state === null || this.until === null) return null;
-    return nextDueOf(state, (this.index ??= CustomerInsightIndex.of(state, this.definition)), this.until, this.definition);
+    if (state === null || after === null) return null;
+    return nextDueOf(state, (this.index ??= CustomerInsightIndex.of(state, this.definition)), normaliseIso(after, 'after'), this.definition);
   }
 
   private applyLate(before: CustomerProfileState | null, event: StoredCustomerEvent): Insight[] {
@@ -108,14 +109,15 @@ export class LiveInsights {
     const atMs = toMs(evaluatedAt);
 
     // What `before` says, read from the draft before the event changes it.
+    index.settle(before, lowerMs, definition);
     const summaryBefore = summaryOf(before, index, index.walk.clone());
     const viewBefore = settledView(summaryBefore, atMs, definition);
     const lastPurchase = before.purchases[before.purchases.length - 1];
-    const openComplaints = index.complaints.open();
-    const openQuotes = index.quotes.open();
-    const openPromises = index.promises.open();
-    const lengths = { quotes: before.quotes.length, promises: before.promises.length };
+    const pendingComplaints = index.complaints.pending();
     const subjectId = subjectIdOf(event);
+    const openQuotes = openAround(index.quotes, before.quotes, subjectId);
+    const openPromises = openAround(index.promises, before.promises, subjectId);
+    const lengths = { quotes: before.quotes.length, promises: before.promises.length };
     const known = subjectId === null ? null : knownFacts(before, index, subjectId, atMs, definition);
 
     this.folding.apply(event);
@@ -131,13 +133,14 @@ export class LiveInsights {
       // Instants before the event's own see `before` (everything in it occurred by `lower`); the event's sees `after`.
       const viewAt = (ms: number) => settledView(ms < atMs ? summaryBefore : summaryAfter, ms, definition);
       found.push(...departureInWindow(context, summaryBefore, lowerMs, atMs));
-      // A complaint resolved before `lower` was resolved before its deadline could fall in the window.
-      for (const position of openComplaints) {
+      // A complaint resolved before `lower` was resolved before its deadline could fall in the window; a retired
+      // one's deadline is at or before `lower`.
+      for (const position of pendingComplaints) {
         const complaint = after.complaints[position] as FiledComplaint;
         const deadline = complaintDeadline(complaint, definition);
         if (inWindow(deadline + 1, lowerMs, atMs) && notResolvedBy(complaint, deadline)) found.push(breachInsight(context, complaint));
       }
-      found.push(...atRiskInWindow(context, { lastPurchase, openComplaints }, lowerMs, atMs, viewAt));
+      found.push(...atRiskInWindow(context, { lastPurchase, openComplaints: pendingComplaints }, lowerMs, atMs, viewAt));
       const pick = <T>(list: readonly T[], open: readonly number[], length: number): T[] => [
         ...open.map((position) => list[position]),
         ...list.slice(length),
@@ -149,6 +152,17 @@ export class LiveInsights {
     found.push(...viewChanges(context, event, viewBefore, viewAfter, definition));
     return orderedInsights(found);
   }
+}
+
+/**
+ * The open subjects that may be missed after `lower` (pending, or the event's), with every open subject under the
+ * same ids: missed or not, those decide which fact a miss is (its key, its first moment) exactly as among all
+ * subjects. The others are all missed already, so they add nothing new. Positions ascending.
+ */
+function openAround<T extends QuoteRecord | PromiseRecord>(index: SubjectIndex<T>, list: readonly T[], subjectId: string | null): number[] {
+  const ids = new Set(index.pending().map((position) => index.idOf(list[position])));
+  if (subjectId !== null) ids.add(subjectId);
+  return [...ids].flatMap((id) => index.positions(id).filter((position) => index.isOpenAt(position))).sort((a, b) => a - b);
 }
 
 /** The later of two normalised ISO instants (null counts as earliest). */
@@ -326,6 +340,7 @@ function nextDueOf(state: CustomerProfileState, index: CustomerInsightIndex, aft
   if (state.lastTouchpointAt === null || after < state.lastTouchpointAt) return nextDueAt(state, after, definition);
   const lowerMs = toMs(after);
   const context: Context = { state, definition, globalPosition: state.lastPosition };
+  index.settle(state, lowerMs, definition);
   const summary = summaryOf(state, index);
   let earliest = Infinity;
   const consider = (ms: number) => {
@@ -333,18 +348,19 @@ function nextDueOf(state: CustomerProfileState, index: CustomerInsightIndex, aft
   };
   const departure = departureInWindow(context, summary, lowerMs, FAR_FUTURE_MS)[0];
   if (departure !== undefined) consider(toMs(departure.time) + 1);
-  const openComplaints = index.complaints.open();
-  for (const position of openComplaints) {
+  const pendingComplaints = index.complaints.pending();
+  for (const position of pendingComplaints) {
     const deadline = complaintDeadline(state.complaints[position] as FiledComplaint, definition);
     if (inWindow(deadline + 1, lowerMs, FAR_FUTURE_MS)) consider(deadline + 1);
   }
   const viewAt = (ms: number) => settledView(summary, ms, definition);
   const lastPurchase = state.purchases[state.purchases.length - 1];
-  for (const insight of atRiskInWindow(context, { lastPurchase, openComplaints }, lowerMs, FAR_FUTURE_MS, viewAt)) consider(toMs(insight.time) + 1);
+  const atRisk = atRiskInWindow(context, { lastPurchase, openComplaints: pendingComplaints }, lowerMs, FAR_FUTURE_MS, viewAt);
+  for (const insight of atRisk) consider(toMs(insight.time) + 1);
   const subjects = {
     ...state,
-    quotes: index.quotes.open().map((position) => state.quotes[position]),
-    promises: index.promises.open().map((position) => state.promises[position]),
+    quotes: openAround(index.quotes, state.quotes, null).map((position) => state.quotes[position]),
+    promises: openAround(index.promises, state.promises, null).map((position) => state.promises[position]),
   };
   for (const due of missesDue({ ...context, state: subjects }, lowerMs, FAR_FUTURE_MS)) consider(due.dueMs);
   return earliest === Infinity ? null : isoFromMs(earliest);
