@@ -145,8 +145,11 @@ export class LiveInsights {
         ...open.map((position) => list[position]),
         ...list.slice(length),
       ];
-      const subjects = { ...after, quotes: pick(after.quotes, openQuotes, lengths.quotes), promises: pick(after.promises, openPromises, lengths.promises) };
-      found.push(...missesDue({ ...context, state: subjects }, lowerMs, atMs).map((due) => due.resolve()));
+      const quotes = pick(after.quotes, openQuotes, lengths.quotes);
+      const promises = pick(after.promises, openPromises, lengths.promises);
+      if (quotes.length > 0 || promises.length > 0) {
+        found.push(...missesDue({ ...context, state: { ...after, quotes, promises } }, lowerMs, atMs).map((due) => due.resolve()));
+      }
     }
     if (known !== null) found.push(...newlyTrue(context, index, known, subjectId as string, atMs));
     found.push(...viewChanges(context, event, viewBefore, viewAfter, definition));

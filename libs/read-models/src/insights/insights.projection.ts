@@ -4,11 +4,11 @@
  * to the outbox `feed.insight_outbox` in the runner's batch transaction, so an insight is stored exactly when the
  * checkpoint that produced it is (libs/messaging relays it to Kafka; apps/feed-gateway serves it as SSE).
  *
- * State: its own table `read_models.insight_watch`, one row per customer: the profile fold state
- * (`evolveCustomerProfile`, personal data removed), `checked_until`, `wake_at` and `last_recorded` (when its latest
- * applied event was recorded; the timer's guard while catching up). It does not read
- * `customer_profiles`: that projection may run before or after this one in a batch, its checkpoint may differ (a
- * partial rebuild, a parked event), and a rebuild's scratch schema does not even hold it.
+ * State: its own table `read_models.insight_watch`, one row per customer: the profile fold state as far as the
+ * insight rules read it (`insightWatchState`: no contacts or touchpoint moments; personal data removed),
+ * `checked_until`, `wake_at` and `last_recorded` (when its latest applied event was recorded; the timer's guard while
+ * catching up). It does not read `customer_profiles`: that projection may run before or after this one in a batch,
+ * its checkpoint may differ (a partial rebuild, a parked event), and a rebuild's scratch schema does not even hold it.
  *
  * Per batch: one query loads the touched customers' rows, each event is folded and compared as `deriveInsights`
  * does (with `checkedUntil`, so what the timer already reported is not reported again) by `LiveInsights`, which
