@@ -128,7 +128,7 @@ const stepArbitrary = fc.record({
     fc.integer({ min: 0, max: 40 * DAY }),
     fc.integer({ min: 0, max: 400 * DAY }),
     // Whole targets and gaps, and a millisecond either side: the rules' boundaries.
-    fc.tuple(fc.constantFrom(HOUR, 1.5 * HOUR, 24 * HOUR, DAY, 10 * DAY, 15 * DAY, 30 * DAY, 182.5 * DAY, 365 * DAY), fc.constantFrom(-1, 0, 1)).map(([ms, d]) => ms + d),
+    fc.tuple(fc.constantFrom(1, HOUR, 1.5 * HOUR, 24 * HOUR, DAY, 10 * DAY, 15 * DAY, 30 * DAY, 182.5 * DAY, 365 * DAY), fc.constantFrom(-1, 0, 1)).map(([ms, d]) => ms + d),
   ),
   late: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 30 * DAY }) }),
   id: fc.integer({ min: 1, max: 3 }),
@@ -208,7 +208,31 @@ describe('LiveInsights gives exactly the insights of the whole-view rules', () =
           insights += expectSame(inBatches(events, sizes, ticks), definition);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 1_000 },
+    );
+    expect(insights).toBeGreaterThan(1_000);
+  });
+
+  it('when events fall exactly on, just before or just after a deadline (gap, lapse, complaint target, expected date)', () => {
+    const stream = storedEvents('C-edge');
+    const t0 = '2025-01-06T10:00:00.000Z';
+    const history = [
+      stream.event('ProspectRegistered', { name: 'Acme', size: 'small' }, t0),
+      stream.event('PurchaseMade', { orderId: 'O-1', lines: [{ sku: 'S', quantity: 1, unitPrice: 1 }], total: 1, currency: 'EUR' }, plus(t0, HOUR)),
+      stream.event('ComplaintFiled', { complaintId: 'K-1', category: 'delivery' }, plus(t0, 2 * HOUR)),
+      stream.event('QuoteRequested', { quoteId: 'Q-1', expectedWithinDays: 1 }, plus(t0, 3 * HOUR)),
+      stream.event('PromiseMade', { promiseId: 'P-1', subject: 'x', expectedBy: plus(t0, 2 * DAY) }, plus(t0, 3 * HOUR)),
+    ];
+    const deadlines = [plus(t0, HOUR + 182.5 * DAY), plus(t0, HOUR + 365 * DAY), plus(t0, 26 * HOUR), '2025-01-08T00:00:00.000Z', '2025-01-09T00:00:00.000Z'];
+    const moments = deadlines.flatMap((deadline) => [-1, 0, 1, 2].map((ms) => plus(deadline, ms))).sort();
+    let insights = 0;
+    moments.forEach((first, i) =>
+      moments.slice(i + 1).forEach((second) => {
+        const mail = (at: string, n: number) => ({ ...stream.event('MailSent', { mailId: `M-${n}`, subject: 'x' }, at), streamRevision: history.length + n });
+        const events = [...history, mail(first, 0), mail(second, 1)];
+        insights += expectSame(inBatches(events, [1], [null]));
+        expectSame(inBatches(events, [events.length], [null]));
+      }),
     );
     expect(insights).toBeGreaterThan(1_000);
   });
