@@ -12,3 +12,5 @@ export * from './insights/insights';
 export * from './privacy/personal-data';
 export * from './privacy/masking';
 export { erasePersonalData } from './read-models/erase-personal-data';
+export * from './insights/live-insights';
+export * from './insights/insight-watch-state';

@@ -43,3 +43,15 @@ export function insightId(customerId: string, type: InsightType, causeKey: strin
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** Without duplicates (the first of an id wins), in `time` order, then type order, then id. */
+export function orderedInsights(found: readonly (Insight | null)[]): Insight[] {
+  const byId = new Map<string, Insight>();
+  for (const insight of found) if (insight !== null && !byId.has(insight.id)) byId.set(insight.id, insight);
+  return [...byId.values()].sort(
+    (a, b) =>
+      (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) ||
+      INSIGHT_TYPES.indexOf(a.type) - INSIGHT_TYPES.indexOf(b.type) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}

@@ -2,7 +2,7 @@ import type { StoredCustomerEvent } from '../events';
 import type { CustomerDefinition } from '../read-models/customer-definition';
 import { lifecyclePhaseHistory, viewCustomerProfile, type CustomerProfileState } from '../read-models/customer-profile.read-model';
 import { isoFromMs, normaliseIso, toMs } from '../read-models/time';
-import { INSIGHT_TYPES, insightId, type Insight, type InsightType } from './insight';
+import { insightId, orderedInsights as ordered, type Insight, type InsightType } from './insight';
 import {
   FAR_FUTURE_MS,
   breachInsight,
@@ -237,16 +237,3 @@ function factsNewlyTrue(before: CustomerProfileState | null, after: Context, atM
   return found;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Without duplicates (the first of an id wins), in `time` order, then type order, then id. */
-function ordered(found: readonly (Insight | null)[]): Insight[] {
-  const byId = new Map<string, Insight>();
-  for (const insight of found) if (insight !== null && !byId.has(insight.id)) byId.set(insight.id, insight);
-  return [...byId.values()].sort(
-    (a, b) =>
-      (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) ||
-      INSIGHT_TYPES.indexOf(a.type) - INSIGHT_TYPES.indexOf(b.type) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-}

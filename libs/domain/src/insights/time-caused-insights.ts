@@ -29,12 +29,12 @@ export type Due = Readonly<{ dueMs: number; resolve: () => Insight | null }>;
 /** Far enough for "eventually", and still an ISO string that compares correctly with the others. */
 export const FAR_FUTURE_MS = toMs('9999-12-31T23:59:59.999Z');
 
-const inWindow = (ms: number, lower: number, upper: number): boolean => ms > lower && ms <= upper;
+export const inWindow = (ms: number, lower: number, upper: number): boolean => ms > lower && ms <= upper;
 
 const viewAt = (context: Context, ms: number): CustomerProfileView | null =>
   viewCustomerProfile(context.state, isoFromMs(ms), context.definition);
 
-function factInsight(
+export function factInsight(
   context: Context,
   type: InsightType,
   causeKey: string,
@@ -54,7 +54,7 @@ function factInsight(
 }
 
 /** The account manager as the view gives it (the latest assignment by then), without building the whole view. */
-function accountManagerAt(context: Context, ms: number): string | null {
+export function accountManagerAt(context: Context, ms: number): string | null {
   const moment = isoFromMs(ms);
   const assignments = context.state.accountManagers; // sorted by occurredAt
   for (let index = assignments.length - 1; index >= 0; index--) {
@@ -94,13 +94,13 @@ function departuresDue(context: Context, lower: number, upper: number): Due[] {
     });
 }
 
-type FiledComplaint = ComplaintRecord & { filedAt: string };
+export type FiledComplaint = ComplaintRecord & { filedAt: string };
 
 /** The deadline (last instant within target) of a complaint, as the view counts it. */
-const complaintDeadline = (complaint: FiledComplaint, definition: CustomerDefinition): number =>
+export const complaintDeadline = (complaint: FiledComplaint, definition: CustomerDefinition): number =>
   toMs(complaint.filedAt) + Math.floor(definition.complaintTargetHours * HOUR_MS);
 
-const notResolvedBy = (complaint: ComplaintRecord, ms: number): boolean =>
+export const notResolvedBy = (complaint: ComplaintRecord, ms: number): boolean =>
   complaint.resolvedAt === null || toMs(complaint.resolvedAt) > ms;
 
 export const breachKey = (complaint: FiledComplaint): string => `complaint:${complaint.complaintId}:${complaint.filedAt}`;
@@ -238,7 +238,7 @@ function undeliveredBy(state: CustomerProfileState, ms: number): CustomerProfile
   };
 }
 
-function missesDue(context: Context, lower: number, upper: number): Due[] {
+export function missesDue(context: Context, lower: number, upper: number): Due[] {
   const subjects = undeliveredBy(context.state, lower);
   if (subjects.quotes.length === 0 && subjects.promises.length === 0) return [];
   const already = missedAt(subjects, lower);

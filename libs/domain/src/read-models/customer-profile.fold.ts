@@ -260,21 +260,43 @@ export function foldCustomerProfile(
   events: Iterable<StoredCustomerStreamEvent>,
   _definition: CustomerDefinition,
 ): CustomerProfileState | null {
-  let current = state;
-  let draft: ProfileDraft | null = null;
-  for (const event of events) {
-    const lastRevision = draft?.lastStreamRevision ?? current?.lastStreamRevision ?? null;
-    if (lastRevision !== null && event.streamRevision <= lastRevision) continue;
+  const folding = new CustomerProfileFolding(state);
+  for (const event of events) folding.apply(event);
+  return folding.state;
+}
+
+/**
+ * `foldCustomerProfile` one event at a time, for a caller that looks at the state between events (the insights
+ * projection compares what each event changed). `state` is the batch's draft: read it between two `apply` calls, do
+ * not keep it — the next `apply` mutates it. Once the caller stops applying, `state` is the immutable result, as
+ * `foldCustomerProfile` gives it (the state passed in when every event was a redelivery).
+ */
+export class CustomerProfileFolding {
+  private current: CustomerProfileState | null;
+  private draft: ProfileDraft | null = null;
+
+  constructor(state: CustomerProfileState | null) {
+    this.current = state;
+  }
+
+  get state(): CustomerProfileState | null {
+    return this.draft === null ? this.current : this.draft.result();
+  }
+
+  /** Applies one event; false when it is a redelivery (at or below the last applied revision), which is ignored. */
+  apply(event: StoredCustomerStreamEvent): boolean {
+    const lastRevision = this.draft?.lastStreamRevision ?? this.current?.lastStreamRevision ?? null;
+    if (lastRevision !== null && event.streamRevision <= lastRevision) return false;
     if (event.type === 'PersonalDataErased') {
       // Not a touchpoint: it nulls every personal value of the erased subject held so far (rare: no draft needed).
-      current = erasePersonalData(draft === null ? current : draft.result(), event);
-      draft = null;
-      continue;
+      this.current = erasePersonalData(this.state, event);
+      this.draft = null;
+      return true;
     }
-    draft ??= new ProfileDraft(current ?? emptyCustomerProfileState(event.customerId));
-    draft.apply(event);
+    this.draft ??= new ProfileDraft(this.current ?? emptyCustomerProfileState(event.customerId));
+    this.draft.apply(event);
+    return true;
   }
-  return draft === null ? current : draft.result();
 }
 
 /** Folds one stored event (see `foldCustomerProfile`); fold a batch with that instead — this copies per call. */

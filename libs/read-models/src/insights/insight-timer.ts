@@ -17,7 +17,7 @@
  * a customer whose history is half applied is not reported departed, because the projector was catching up.
  */
 import type { Pool } from 'pg';
-import { dueInsights, nextDueAt, type Insight } from '@klantcentraal/domain';
+import { dueInsights, nextInsightDueAt, type Insight } from '@klantcentraal/domain';
 import type { EventStore } from '@klantcentraal/event-store';
 import { writeInsights } from '@klantcentraal/messaging';
 import { activeCustomerDefinition, type CustomerDefinitionProvider } from '../customer-definition/customer-definition.store';
@@ -137,7 +137,7 @@ export class InsightTimer {
         const from = customer.checkedUntil ?? customer.state.lastTouchpointAt;
         const until = from !== null && from > horizon ? from : horizon;
         if (from !== null) found.push(...dueInsights(customer.state, from, until, definition));
-        return { customerId: customer.customerId, checkedUntil: until, wakeAt: nextDueAt(customer.state, until, definition) };
+        return { customerId: customer.customerId, checkedUntil: until, wakeAt: nextInsightDueAt(customer.state, until, definition) };
       });
       const written = await writeInsights(client, found);
       await advanceWatchedCustomers(client, this.schema, advanced);

@@ -1,4 +1,4 @@
-import type { CustomerProfileState } from '@klantcentraal/domain';
+import { insightWatchState, type CustomerProfileState } from '@klantcentraal/domain';
 import { isoOrNull, qualified, type Queryable } from '../read-model-schema';
 
 export const INSIGHT_WATCH_TABLE = 'insight_watch';
@@ -81,7 +81,10 @@ export async function checkedUntilOf(db: Queryable, schema: string, customerIds:
   return new Map(rows.map((row) => [row.customer_id, row.checked_until.toISOString()]));
 }
 
-/** One multi-row upsert of whole rows (the projection: state, checked_until, wake_at). */
+/**
+ * One multi-row upsert of whole rows (the projection: state, checked_until, wake_at). The state is kept as the insight
+ * rules need it (`insightWatchState`: no contacts or touchpoint moments) and without personal data.
+ */
 export async function saveWatchedCustomers(db: Queryable, schema: string, customers: readonly WatchedCustomer[]): Promise<void> {
   if (customers.length === 0) return;
   await db.query(
@@ -96,7 +99,7 @@ export async function saveWatchedCustomers(db: Queryable, schema: string, custom
       JSON.stringify(
         customers.map((c) => ({
           customer_id: c.customerId,
-          state: withoutPersonalData(c.state),
+          state: withoutPersonalData(insightWatchState(c.state)),
           checked_until: c.checkedUntil,
           wake_at: c.wakeAt,
           last_recorded: c.lastRecorded,

@@ -4,16 +4,17 @@
  * to the outbox `feed.insight_outbox` in the runner's batch transaction, so an insight is stored exactly when the
  * checkpoint that produced it is (libs/messaging relays it to Kafka; apps/feed-gateway serves it as SSE).
  *
- * State: its own table `read_models.insight_watch`, one row per customer: the profile fold state
- * (`evolveCustomerProfile`, personal data removed), `checked_until`, `wake_at` and `last_recorded` (when its latest
- * applied event was recorded; the timer's guard while catching up). It does not read
- * `customer_profiles`: that projection may run before or after this one in a batch, its checkpoint may differ (a
- * partial rebuild, a parked event), and a rebuild's scratch schema does not even hold it.
+ * State: its own table `read_models.insight_watch`, one row per customer: the profile fold state as far as the
+ * insight rules read it (`insightWatchState`: no contacts or touchpoint moments; personal data removed),
+ * `checked_until`, `wake_at` and `last_recorded` (when its latest applied event was recorded; the timer's guard while
+ * catching up). It does not read `customer_profiles`: that projection may run before or after this one in a batch,
+ * its checkpoint may differ (a partial rebuild, a parked event), and a rebuild's scratch schema does not even hold it.
  *
- * Per batch: one query loads the touched customers' rows, each event is folded and compared by `deriveInsights`
- * (with `checkedUntil`, so what the timer already reported is not reported again), `checked_until` moves to the
- * evaluation instant and `wake_at` to `nextDueAt`; one upsert writes the rows, one insert the insights (idempotent
- * by their deterministic ids). `InsightTimer` (insight-timer.ts) covers what time alone makes true between events.
+ * Per batch: one query loads the touched customers' rows, each event is folded and compared as `deriveInsights`
+ * does (with `checkedUntil`, so what the timer already reported is not reported again) by `LiveInsights`, which
+ * looks at what the event changed instead of viewing the whole history twice; `checked_until` moves to the
+ * evaluation instant and `wake_at` to `nextDueAt` (computed the same way, without a whole view); one upsert writes
+ * the rows, one insert the insights (idempotent by their deterministic ids). `InsightTimer` (insight-timer.ts) covers what time alone makes true between events.
  *
  * Rebuild: the live schema holds one row in `insight_emission`, declared a shared table. A rebuild replays into a
  * scratch schema whose copy of it is empty: the replay folds and schedules but writes nothing to the outbox and does
@@ -23,12 +24,10 @@
  */
 import {
   CUSTOMER_PROFILE_EVENT_TYPES,
-  deriveInsights,
-  evolveCustomerProfile,
   foldCustomerProfile,
   insightEvaluationInstant,
-  nextDueAt,
-  type CustomerProfileState,
+  LiveInsights,
+  nextInsightDueAt,
   type Insight,
   type StoredCustomerEvent,
 } from '@klantcentraal/domain';
@@ -79,32 +78,26 @@ export class InsightsProjection implements Projection {
     const changed: WatchedCustomer[] = [];
     for (const [customerId, customerEvents] of byCustomer) {
       const stored = watched.get(customerId);
-      let state: CustomerProfileState | null = stored?.state ?? null;
       let checkedUntil = stored?.checkedUntil ?? null;
       let lastRecorded = stored?.lastRecorded ?? null;
-      if (!emitting) {
-        // A replay derives nothing, so it needs no state per event: one linear fold of the batch.
-        const before = state;
-        let lastRevision = before?.lastStreamRevision ?? -1;
-        for (const event of customerEvents) {
-          if (event.streamRevision <= lastRevision) continue; // a redelivery: the fold ignores it
-          lastRevision = event.streamRevision;
-          checkedUntil = insightEvaluationInstant(before, event, { checkedUntil });
-          lastRecorded = latestOf(lastRecorded, event.recordedAt);
-        }
-        state = foldCustomerProfile(before, customerEvents, definition);
-      }
-      for (const event of emitting ? customerEvents : []) {
-        const after = evolveCustomerProfile(state, event, definition);
-        if (after === state) continue; // a redelivery: the fold ignored it
-        if (emitting) insights.push(...deriveInsights(state, after, event, definition, { checkedUntil }));
-        checkedUntil = insightEvaluationInstant(state, event, { checkedUntil });
+      // Emitting: each event's insights from what it changed (linear in the batch, not in the history). A replay
+      // (rebuild) derives nothing, so it needs no state per event: one linear fold of the batch.
+      const live = emitting ? new LiveInsights(stored?.state ?? null, definition, checkedUntil) : null;
+      const before = stored?.state ?? null;
+      let lastRevision = before?.lastStreamRevision ?? -1;
+      for (const event of customerEvents) {
+        if (event.streamRevision <= lastRevision) continue; // a redelivery: the fold ignores it
+        lastRevision = event.streamRevision;
+        if (live !== null) insights.push(...live.apply(event));
+        else checkedUntil = insightEvaluationInstant(before, event, { checkedUntil });
         lastRecorded = latestOf(lastRecorded, event.recordedAt);
-        state = after;
       }
-      if (state === null || state === stored?.state || checkedUntil === null || lastRecorded === null) continue;
+      if (live !== null) checkedUntil = live.checkedUntil;
+      const state = live !== null ? live.state : foldCustomerProfile(before, customerEvents, definition);
+      if (state === null || state === before || checkedUntil === null || lastRecorded === null) continue;
       checkedUntil = latestOf(checkedUntil, reported.get(customerId) ?? null) as string;
-      changed.push({ customerId, state, checkedUntil, wakeAt: nextDueAt(state, checkedUntil, definition), lastRecorded });
+      const wakeAt = live !== null ? live.nextDueAt(checkedUntil) : nextInsightDueAt(state, checkedUntil, definition);
+      changed.push({ customerId, state, checkedUntil, wakeAt, lastRecorded });
     }
     await saveWatchedCustomers(client, schema, changed);
     // Traced events pass their projection span on to the relay's publish (contract v1.2 "Traces").
