@@ -42,9 +42,15 @@ async function addFacts(db: Queryable, schema: string, sign: 1 | -1, selection: 
   );
 }
 
+/**
+ * LATERAL, so each customer's facts come from the (customer_id, occurred_at) index: a plain join lets the planner
+ * hash the whole fact table (it knows nothing of the few customers in the array), a scan per batch that grows with
+ * the table — quadratic over a rebuild, whose scratch tables have no statistics at all.
+ */
 const customersSince = (schema: string, first: number) =>
   `SELECT f.* FROM unnest($${first}::text[], $${first + 1}::timestamptz[]) AS c(customer_id, since)
-     JOIN ${qualified(schema, TABLES.factTouchpoint)} f ON f.customer_id = c.customer_id AND f.occurred_at >= c.since`;
+     CROSS JOIN LATERAL (SELECT * FROM ${qualified(schema, TABLES.factTouchpoint)} t
+                          WHERE t.customer_id = c.customer_id AND t.occurred_at >= c.since) f`;
 
 /** Before the versions change: take the facts concerned out of the aggregate (with the attributes they have now). */
 export async function subtractTouchpointAggregate(db: Queryable, schema: string, customers: readonly CustomerSince[]): Promise<void> {
