@@ -47,6 +47,7 @@ const consoleLogger: ProjectorLogger = {
 export class ProjectionRunner {
   readonly schema: string;
   readonly batchSize: number;
+  readonly rebuildBatchSize: number;
   readonly maxAttempts: number;
   readonly projections: readonly Projection[];
   private readonly pool: Pool;
@@ -75,10 +76,12 @@ export class ProjectionRunner {
     this.projections = [...options.projections];
     this.schema = assertSchemaName(options.schema ?? 'read_models');
     this.batchSize = options.batchSize ?? 5000;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? options.batchSize ?? 25_000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 50;
     this.logger = options.logger ?? consoleLogger;
     if (!Number.isInteger(this.batchSize) || this.batchSize <= 0) throw new TypeError('batchSize must be a positive integer');
+    if (!Number.isInteger(this.rebuildBatchSize) || this.rebuildBatchSize <= 0) throw new TypeError('rebuildBatchSize must be a positive integer');
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts <= 0) throw new TypeError('maxAttempts must be a positive integer');
     this.names = this.projections.map((p) => p.name);
     this.partitions = options.partitions;
@@ -378,7 +381,7 @@ export class ProjectionRunner {
             store: this.store,
             projections,
             schema,
-            batchSize: this.batchSize,
+            batchSize: this.rebuildBatchSize,
             maxAttempts: this.maxAttempts,
             retryDelayMs: this.retryDelayMs,
             logger: this.logger,
