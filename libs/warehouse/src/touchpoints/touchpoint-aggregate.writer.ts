@@ -21,16 +21,18 @@ async function addFacts(db: Queryable, schema: string, sign: 1 | -1, selection: 
   const month = qualified(schema, TABLES.aggTouchpointMonth);
   await db.query(
     `WITH delta AS (
-       SELECT f.date_key, ${ISO_WEEK_KEY('f.date_key')} AS week_key, f.type_key, f.department_key,
+       SELECT f.date_key, f.type_key, f.department_key,
               COALESCE(d.size, 'unknown') AS customer_size,
               COALESCE(d.lifecycle_phase, 'unknown') AS lifecycle_phase, ${sign} * count(*) AS touchpoints,
               ${sign} * COALESCE(sum(f.amount), 0) AS amount
          FROM (${selection}) f
          LEFT JOIN ${qualified(schema, TABLES.dimCustomer)} d ON d.customer_key = f.customer_key
-        GROUP BY 1, 2, 3, 4, 5, 6),
+        GROUP BY 1, 2, 3, 4, 5),
      days AS (
        INSERT INTO ${day} AS a (date_key, week_key, type_key, department_key, customer_size, lifecycle_phase, touchpoints, amount)
-       SELECT * FROM delta
+       -- The week follows from the date: computed per cell, not per fact (to_date is most of a cell's cost).
+       SELECT date_key, ${ISO_WEEK_KEY('date_key')}, type_key, department_key, customer_size, lifecycle_phase, touchpoints, amount
+         FROM delta
        ON CONFLICT (date_key, type_key, department_key, customer_size, lifecycle_phase)
        DO UPDATE SET touchpoints = a.touchpoints + EXCLUDED.touchpoints, amount = a.amount + EXCLUDED.amount)
      INSERT INTO ${month} AS a (month_key, type_key, department_key, customer_size, lifecycle_phase, touchpoints, amount)
