@@ -172,6 +172,56 @@ describe('ProjectionRunner rebuild', () => {
     await expect(runner(env, [counterProjection()]).rebuild(['nope'])).rejects.toThrow('unknown projection(s): nope');
   });
 
+  it('keeps index and constraint names, and builds the read-only indexes after the replay, before the swap', async () => {
+    const env = await environment();
+    await env.db.pool.query(`
+      CREATE INDEX test_event_log_by_type ON read_models.test_event_log (type) INCLUDE (position) WHERE type <> 'Other';
+      CREATE INDEX test_event_log_written_each_batch ON read_models.test_event_log (position DESC);
+      ALTER TABLE read_models.test_event_log RENAME CONSTRAINT test_event_log_position_key TO test_event_log_one_row_per_position`);
+    const indexes = async (schema: string) =>
+      (
+        await env.db.pool.query<{ name: string; def: string }>(
+          `SELECT indexname AS name, replace(indexdef, $1, 'S.') AS def FROM pg_indexes WHERE schemaname = $2 AND tablename = 'test_event_log' ORDER BY 1`,
+          [`${schema}.`, schema],
+        )
+      ).rows;
+    const before = await indexes('read_models');
+    expect(before.map((i) => i.name)).toEqual([
+      'test_event_log_by_type',
+      'test_event_log_one_row_per_position',
+      'test_event_log_pkey',
+      'test_event_log_written_each_batch',
+    ]);
+    const head = await appendTestEvents(env.store, 1500, { streams: 20 });
+    const duringReplay: string[][] = [];
+    const sw = switches({
+      onApply: async (_events, { schema }) => {
+        if (schema !== 'read_models') duringReplay.push((await indexes(schema)).map((i) => i.name));
+      },
+    });
+    const projection = { ...eventLogProjection(sw), readIndexes: ['test_event_log_by_type', 'no_such_index'] };
+
+    const result = await runner(env, [projection], { batchSize: 500 }).rebuild();
+    expect(result).toMatchObject({ swapped: true, position: head });
+    expect(duringReplay.length).toBeGreaterThan(1);
+    for (const names of duringReplay) {
+      expect(names).toEqual(['test_event_log_one_row_per_position', 'test_event_log_pkey', 'test_event_log_written_each_batch']);
+    }
+    expect(await indexes('read_models')).toEqual(before);
+    const { rows: log } = await env.db.pool.query<{ rows: number; unmatched: number }>(
+      `SELECT count(l.position)::int AS rows, count(*) FILTER (WHERE l.position IS NULL OR e.global_position IS NULL)::int AS unmatched
+         FROM read_models.test_event_log l
+         FULL JOIN (SELECT global_position, type FROM event_store.events WHERE type IN ('Ping', 'Other')) e
+           ON e.global_position = l.position AND e.type = l.type`,
+    );
+    expect(log[0].rows).toBeGreaterThan(500);
+    expect(log[0].unmatched).toBe(0);
+    // The unique constraint still holds under its own name after the swap.
+    await expect(env.db.pool.query(`INSERT INTO read_models.test_event_log (position, type) VALUES (1, 'Ping')`)).rejects.toThrow(
+      /test_event_log_one_row_per_position/,
+    );
+  });
+
   it('keeps shared tables (the outbox seam): a rebuild does not emit history again, and the tail is emitted once, live', async () => {
     const env = await environment();
     await env.db.pool.query(TEST_OUTBOX_SQL);

@@ -23,7 +23,7 @@ import type { Projection } from './projection';
 import { describeError } from './projection-failure';
 import type { RebuildContext, RebuildOptions, RebuildResult } from './projection-rebuild.types';
 import { ProgressMeter } from './rebuild-progress';
-import { createScratchSchema, dropLeftovers, preflight } from './rebuild-scratch-schema';
+import { createScratchSchema, dropLeftovers, finishScratchTables, preflight } from './rebuild-scratch-schema';
 import { dropSchemaPatiently, swapIn } from './rebuild-swap';
 import { assertSchemaName, checkout, quoteIdent } from './sql';
 
@@ -54,7 +54,7 @@ export async function rebuildProjections(ctx: RebuildContext, names: readonly st
     try {
       await dropLeftovers(client, schema, logger);
       await preflight(client, schema, selected);
-      await createScratchSchema(client, schema, target, selected);
+      const deferredIndexes = await createScratchSchema(client, schema, target, selected);
       created = true;
       logger.log(`rebuild of ${selectedNames.join(', ')}: replaying the log into ${target}`);
 
@@ -64,6 +64,7 @@ export async function rebuildProjections(ctx: RebuildContext, names: readonly st
         position = await runner.catchUp({ onBatch: (at, n) => meter.batch(at, n) });
         if (!swap || (await store.headPosition()) - position < ctx.batchSize) break;
       }
+      await finishScratchTables(client, target, selected, deferredIndexes);
       if (swap) {
         meter.phase = 'swap';
         await meter.report(position);

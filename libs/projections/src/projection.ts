@@ -47,4 +47,10 @@ export interface Projection {
    * emitted again); the live table is carried over, after the live projection has caught up to the swap position.
    */
   readonly sharedTables?: readonly string[];
+  /**
+   * Optional: names of indexes on its tables that only readers use — none of the projection's own statements needs
+   * them. A rebuild builds these once after the replay instead of maintaining them through it. Naming an index the
+   * writer does need only makes the replay slower (its lookups scan); naming one that does not exist changes nothing.
+   */
+  readonly readIndexes?: readonly string[];
 }
