@@ -1,3 +1,4 @@
+import type { Projection } from './projection';
 import { randomBytes, appendTestEvents, counterProjection, emitterProjection, eventLogProjection, expectedRows, lastEventProjection, switches, tableDifference, tableRows, TEST_OUTBOX_SQL, environment, runner, sleep, checkpoints } from './testing/runner-environment';
 
 describe('ProjectionRunner rebuild', () => {
@@ -220,6 +221,36 @@ describe('ProjectionRunner rebuild', () => {
     await expect(env.db.pool.query(`INSERT INTO read_models.test_event_log (position, type) VALUES (1, 'Ping')`)).rejects.toThrow(
       /test_event_log_one_row_per_position/,
     );
+  });
+
+  it('marks the replay (context.replay) and calls finishReplay once on the finished scratch tables, before the tail', async () => {
+    const env = await environment();
+    const head = await appendTestEvents(env.store, 1200, { streams: 10 });
+    const seen: { schema: string; replay: boolean }[] = [];
+    const finished: { schema: string; replay: boolean; rows: number }[] = [];
+    const sw = switches({ onApply: async (_events, { schema, replay }) => void seen.push({ schema, replay: replay === true }) });
+    const projection: Projection = {
+      ...eventLogProjection(sw),
+      async finishReplay({ client, schema, replay }) {
+        const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".test_event_log`);
+        finished.push({ schema, replay: replay === true, rows: rows[0].n });
+        // Appended after the replay: the swap's tail, which applies incrementally.
+        await appendTestEvents(env.store, 30, { first: 5000, streams: 10 });
+      },
+    };
+
+    const result = await runner(env, [projection], { batchSize: 300 }).rebuild();
+    expect(result.swapped).toBe(true);
+    expect(result.position).toBe(head + 30);
+    expect(finished).toEqual([{ schema: expect.stringMatching(/^read_models_rebuild_\d+$/), replay: true, rows: 800 }]);
+    const replayed = seen.filter((s) => s.replay);
+    expect(replayed.length).toBeGreaterThan(1);
+    expect(replayed.every((s) => s.schema === finished[0].schema)).toBe(true);
+    const tail = seen.slice(replayed.length);
+    expect(tail.length).toBeGreaterThan(0);
+    expect(tail.every((s) => !s.replay && s.schema === finished[0].schema)).toBe(true);
+    const { rows } = await env.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM read_models.test_event_log`);
+    expect(rows[0].n).toBe(820);
   });
 
   it('keeps shared tables (the outbox seam): a rebuild does not emit history again, and the tail is emitted once, live', async () => {

@@ -59,6 +59,7 @@ export class ProjectionRunner {
   private partitions: PartitionSet | undefined;
   private readonly fence: ProjectionRunnerOptions['fence'];
   private readonly onFenced: ProjectionRunnerOptions['onFenced'];
+  private readonly replay: boolean;
 
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -87,6 +88,7 @@ export class ProjectionRunner {
     this.partitions = options.partitions;
     this.fence = options.fence;
     this.onFenced = options.onFenced;
+    this.replay = options.replay ?? false;
     const seen = new Set<string>();
     const owners = new Map<string, string>();
     for (const p of this.projections) {
@@ -265,6 +267,7 @@ export class ProjectionRunner {
           attempts: this.maxAttempts,
           partitions: this.partitions,
           fence: this.fence,
+          replay: this.replay,
         });
         await client.query(outcome.kind === 'applied' ? 'COMMIT' : 'ROLLBACK');
         if (outcome.kind === 'applied') this.committedBatch(outcome);
@@ -375,7 +378,7 @@ export class ProjectionRunner {
         batchSize: this.batchSize,
         logger: this.logger,
         livePartitions: this.partitions ? allPartitions(this.partitions.count) : undefined,
-        createRunner: (schema, projections) =>
+        createRunner: (schema, projections, replay) =>
           new ProjectionRunner({
             pool: this.pool,
             store: this.store,
@@ -385,6 +388,7 @@ export class ProjectionRunner {
             maxAttempts: this.maxAttempts,
             retryDelayMs: this.retryDelayMs,
             logger: this.logger,
+            replay,
           }),
       },
       names,

@@ -24,6 +24,8 @@ export type ProjectionRunnerOptions = Readonly<{
    * joins) over five times as many events. The swap's tail still applies in `batchSize`.
    */
   rebuildBatchSize?: number;
+  /** Set by a rebuild for the runner that replays into its scratch schema (see `ProjectionContext.replay`). */
+  replay?: boolean;
   /** Schema the projections' tables and the checkpoints live in (default `read_models`). */
   schema?: string;
   /** Attempts of a failing batch before it is isolated and its poison events are parked (default 3). */

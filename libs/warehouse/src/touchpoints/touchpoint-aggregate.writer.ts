@@ -54,6 +54,16 @@ const customersSince = (schema: string, first: number) =>
      CROSS JOIN LATERAL (SELECT * FROM ${qualified(schema, TABLES.factTouchpoint)} t
                           WHERE t.customer_id = c.customer_id AND t.occurred_at >= c.since) f`;
 
+/**
+ * Both aggregates from scratch, from the facts and the versions they point to: the same cells and sums the
+ * incremental writes add up to (a rebuild's replay skips those and calls this once at the end).
+ */
+export async function computeTouchpointAggregate(db: Queryable, schema: string): Promise<void> {
+  await db.query(`DELETE FROM ${qualified(schema, TABLES.aggTouchpointDay)}`);
+  await db.query(`DELETE FROM ${qualified(schema, TABLES.aggTouchpointMonth)}`);
+  await addFacts(db, schema, 1, `SELECT * FROM ${qualified(schema, TABLES.factTouchpoint)}`, []);
+}
+
 /** Before the versions change: take the facts concerned out of the aggregate (with the attributes they have now). */
 export async function subtractTouchpointAggregate(db: Queryable, schema: string, customers: readonly CustomerSince[]): Promise<void> {
   if (customers.length === 0) return;
