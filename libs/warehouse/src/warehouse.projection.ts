@@ -151,6 +151,8 @@ export class WarehouseProjection implements Projection {
    * rebuild spec compares every table with the live run's.
    */
   async finishReplay({ client, schema }: ProjectionContext): Promise<void> {
+    // One grouping over every fact: with the default work_mem (4 MB) it sorts on disk; this transaction only.
+    await client.query(`SET LOCAL work_mem = '128MB'`);
     await computeTouchpointAggregate(client, schema);
     await computeBaskets(client, schema);
   }

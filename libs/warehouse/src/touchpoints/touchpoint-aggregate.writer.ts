@@ -30,9 +30,11 @@ async function addFacts(db: Queryable, schema: string, sign: 1 | -1, selection: 
         GROUP BY 1, 2, 3, 4, 5),
      days AS (
        INSERT INTO ${day} AS a (date_key, week_key, type_key, department_key, customer_size, lifecycle_phase, touchpoints, amount)
-       -- The week follows from the date: computed per cell, not per fact (to_date is most of a cell's cost).
-       SELECT date_key, ${ISO_WEEK_KEY('date_key')}, type_key, department_key, customer_size, lifecycle_phase, touchpoints, amount
-         FROM delta
+       -- The week follows from the date, per cell: looked up in dim_date (the writer ensures its rows), computed with
+       -- to_date (several microseconds a cell) only for a date it lacks.
+       SELECT x.date_key, COALESCE(dd.iso_year * 100 + dd.iso_week, ${ISO_WEEK_KEY('x.date_key')}), x.type_key, x.department_key,
+              x.customer_size, x.lifecycle_phase, x.touchpoints, x.amount
+         FROM delta x LEFT JOIN ${qualified(schema, TABLES.dimDate)} dd ON dd.date_key = x.date_key
        ON CONFLICT (date_key, type_key, department_key, customer_size, lifecycle_phase)
        DO UPDATE SET touchpoints = a.touchpoints + EXCLUDED.touchpoints, amount = a.amount + EXCLUDED.amount)
      INSERT INTO ${month} AS a (month_key, type_key, department_key, customer_size, lifecycle_phase, touchpoints, amount)
