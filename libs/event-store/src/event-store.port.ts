@@ -88,6 +88,8 @@ export type SubscribeOptions = Readonly<{
   onCaughtUp?(position: number): void;
 }>;
 
+export type ReadAllOptions = Readonly<{ hashes?: boolean }>;
+
 export interface EventStore {
   /** Append atomically to one stream with an optimistic-concurrency expectation. Idempotent by eventId. */
   appendToStream(stream: string, expectedRevision: ExpectedRevision, events: readonly EventToAppend[]): Promise<AppendResult>;
@@ -116,8 +118,12 @@ export interface EventStore {
    * stream, or null when it does not exist. Lets a verifier notice a deleted last event.
    */
   streamHead?(stream: string): Promise<Readonly<{ revision: number; lastHash: string | null }> | null>;
-  /** Events of the global log with globalPosition > fromPosition, ascending, at most `limit`. Never skips. */
-  readAll(fromPosition: number, limit: number): Promise<readonly RecordedEvent[]>;
+  /**
+   * Events of the global log with globalPosition > fromPosition, ascending, at most `limit`. Never skips.
+   * `hashes: false`: the caller has no use for `hash`/`previousHash` (projections), and an adapter may leave them out
+   * — for the PostgreSQL store a fifth less work per row on both sides. Default: as stored.
+   */
+  readAll(fromPosition: number, limit: number, options?: ReadAllOptions): Promise<readonly RecordedEvent[]>;
   /** The highest committed global position (0 for an empty store). */
   headPosition(): Promise<number>;
   /** Catch-up then live subscription to the global log. */

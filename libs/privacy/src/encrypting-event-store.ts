@@ -5,6 +5,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   MultiAppendResult,
+  ReadAllOptions,
   RecordedEvent,
   StreamAppend,
   SubscribeOptions,
@@ -68,8 +69,8 @@ export class EncryptingEventStore implements EventStore {
     return this.inner.streamRevision(stream);
   }
 
-  async readAll(fromPosition: number, limit: number): Promise<readonly RecordedEvent[]> {
-    const events = await this.inner.readAll(fromPosition, limit);
+  async readAll(fromPosition: number, limit: number, options?: ReadAllOptions): Promise<readonly RecordedEvent[]> {
+    const events = await this.inner.readAll(fromPosition, limit, options);
     await this.keys.sync();
     return this.decryptEvents(events);
   }

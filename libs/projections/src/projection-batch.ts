@@ -41,6 +41,8 @@ export type BatchMode = Readonly<{
    * write its partitions. Checked in the same transaction that would write, so a stale owner can never commit.
    */
   fence?(client: PoolClient): Promise<string | null>;
+  /** A rebuild's replay into its scratch schema: passed on as `ProjectionContext.replay`. */
+  replay?: boolean;
 }>;
 
 const typeSets = new WeakMap<Projection, ReadonlySet<string>>();
@@ -77,7 +79,7 @@ export async function applyBatch(
   const last = events.length ? events[events.length - 1].globalPosition : from;
   const partitionOf = partitions ? events.map((e) => partitionOfStream(e.stream, partitions.count)) : null;
 
-  const context: ProjectionContext = { client, schema };
+  const context: ProjectionContext = mode.replay ? { client, schema, replay: true } : { client, schema };
   const after = new Map<string, number>();
   const parked: Parking[] = [];
   let applied = 0;

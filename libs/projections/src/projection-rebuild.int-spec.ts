@@ -1,3 +1,4 @@
+import type { Projection } from './projection';
 import { randomBytes, appendTestEvents, counterProjection, emitterProjection, eventLogProjection, expectedRows, lastEventProjection, switches, tableDifference, tableRows, TEST_OUTBOX_SQL, environment, runner, sleep, checkpoints } from './testing/runner-environment';
 
 describe('ProjectionRunner rebuild', () => {
@@ -170,6 +171,86 @@ describe('ProjectionRunner rebuild', () => {
     expect((await live.listParked()).map((p) => p.projection)).toEqual(['counter']);
 
     await expect(runner(env, [counterProjection()]).rebuild(['nope'])).rejects.toThrow('unknown projection(s): nope');
+  });
+
+  it('keeps index and constraint names, and builds the read-only indexes after the replay, before the swap', async () => {
+    const env = await environment();
+    await env.db.pool.query(`
+      CREATE INDEX test_event_log_by_type ON read_models.test_event_log (type) INCLUDE (position) WHERE type <> 'Other';
+      CREATE INDEX test_event_log_written_each_batch ON read_models.test_event_log (position DESC);
+      ALTER TABLE read_models.test_event_log RENAME CONSTRAINT test_event_log_position_key TO test_event_log_one_row_per_position`);
+    const indexes = async (schema: string) =>
+      (
+        await env.db.pool.query<{ name: string; def: string }>(
+          `SELECT indexname AS name, replace(indexdef, $1, 'S.') AS def FROM pg_indexes WHERE schemaname = $2 AND tablename = 'test_event_log' ORDER BY 1`,
+          [`${schema}.`, schema],
+        )
+      ).rows;
+    const before = await indexes('read_models');
+    expect(before.map((i) => i.name)).toEqual([
+      'test_event_log_by_type',
+      'test_event_log_one_row_per_position',
+      'test_event_log_pkey',
+      'test_event_log_written_each_batch',
+    ]);
+    const head = await appendTestEvents(env.store, 1500, { streams: 20 });
+    const duringReplay: string[][] = [];
+    const sw = switches({
+      onApply: async (_events, { schema }) => {
+        if (schema !== 'read_models') duringReplay.push((await indexes(schema)).map((i) => i.name));
+      },
+    });
+    const projection = { ...eventLogProjection(sw), readIndexes: ['test_event_log_by_type', 'no_such_index'] };
+
+    const result = await runner(env, [projection], { batchSize: 500 }).rebuild();
+    expect(result).toMatchObject({ swapped: true, position: head });
+    expect(duringReplay.length).toBeGreaterThan(1);
+    for (const names of duringReplay) {
+      expect(names).toEqual(['test_event_log_one_row_per_position', 'test_event_log_pkey', 'test_event_log_written_each_batch']);
+    }
+    expect(await indexes('read_models')).toEqual(before);
+    const { rows: log } = await env.db.pool.query<{ rows: number; unmatched: number }>(
+      `SELECT count(l.position)::int AS rows, count(*) FILTER (WHERE l.position IS NULL OR e.global_position IS NULL)::int AS unmatched
+         FROM read_models.test_event_log l
+         FULL JOIN (SELECT global_position, type FROM event_store.events WHERE type IN ('Ping', 'Other')) e
+           ON e.global_position = l.position AND e.type = l.type`,
+    );
+    expect(log[0].rows).toBeGreaterThan(500);
+    expect(log[0].unmatched).toBe(0);
+    // The unique constraint still holds under its own name after the swap.
+    await expect(env.db.pool.query(`INSERT INTO read_models.test_event_log (position, type) VALUES (1, 'Ping')`)).rejects.toThrow(
+      /test_event_log_one_row_per_position/,
+    );
+  });
+
+  it('marks the replay (context.replay) and calls finishReplay once on the finished scratch tables, before the tail', async () => {
+    const env = await environment();
+    const head = await appendTestEvents(env.store, 1200, { streams: 10 });
+    const seen: { schema: string; replay: boolean }[] = [];
+    const finished: { schema: string; replay: boolean; rows: number }[] = [];
+    const sw = switches({ onApply: async (_events, { schema, replay }) => void seen.push({ schema, replay: replay === true }) });
+    const projection: Projection = {
+      ...eventLogProjection(sw),
+      async finishReplay({ client, schema, replay }) {
+        const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".test_event_log`);
+        finished.push({ schema, replay: replay === true, rows: rows[0].n });
+        // Appended after the replay: the swap's tail, which applies incrementally.
+        await appendTestEvents(env.store, 30, { first: 5000, streams: 10 });
+      },
+    };
+
+    const result = await runner(env, [projection], { batchSize: 300 }).rebuild();
+    expect(result.swapped).toBe(true);
+    expect(result.position).toBe(head + 30);
+    expect(finished).toEqual([{ schema: expect.stringMatching(/^read_models_rebuild_\d+$/), replay: true, rows: 800 }]);
+    const replayed = seen.filter((s) => s.replay);
+    expect(replayed.length).toBeGreaterThan(1);
+    expect(replayed.every((s) => s.schema === finished[0].schema)).toBe(true);
+    const tail = seen.slice(replayed.length);
+    expect(tail.length).toBeGreaterThan(0);
+    expect(tail.every((s) => !s.replay && s.schema === finished[0].schema)).toBe(true);
+    const { rows } = await env.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM read_models.test_event_log`);
+    expect(rows[0].n).toBe(820);
   });
 
   it('keeps shared tables (the outbox seam): a rebuild does not emit history again, and the tail is emitted once, live', async () => {

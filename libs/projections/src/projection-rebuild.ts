@@ -19,11 +19,12 @@
  * read-model schema (refused up front): views, materialized views, foreign tables, extensions, triggers on rebuilt
  * tables — a swap could not carry them. Row-level security policies and statistics objects are not copied.
  */
+import type { PoolClient } from 'pg';
 import type { Projection } from './projection';
 import { describeError } from './projection-failure';
 import type { RebuildContext, RebuildOptions, RebuildResult } from './projection-rebuild.types';
 import { ProgressMeter } from './rebuild-progress';
-import { createScratchSchema, dropLeftovers, preflight } from './rebuild-scratch-schema';
+import { createScratchSchema, dropLeftovers, finishScratchTables, preflight } from './rebuild-scratch-schema';
 import { dropSchemaPatiently, swapIn } from './rebuild-swap';
 import { assertSchemaName, checkout, quoteIdent } from './sql';
 
@@ -54,16 +55,20 @@ export async function rebuildProjections(ctx: RebuildContext, names: readonly st
     try {
       await dropLeftovers(client, schema, logger);
       await preflight(client, schema, selected);
-      await createScratchSchema(client, schema, target, selected);
+      const deferredIndexes = await createScratchSchema(client, schema, target, selected);
       created = true;
       logger.log(`rebuild of ${selectedNames.join(', ')}: replaying the log into ${target}`);
 
-      const runner = ctx.createRunner(target, selected);
+      const replaying = ctx.createRunner(target, selected, true);
       let position = 0;
       for (;;) {
-        position = await runner.catchUp({ onBatch: (at, n) => meter.batch(at, n) });
+        position = await replaying.catchUp({ onBatch: (at, n) => meter.batch(at, n) });
         if (!swap || (await store.headPosition()) - position < ctx.batchSize) break;
       }
+      await finishReplay(client, target, selected);
+      await finishScratchTables(client, target, selected, deferredIndexes);
+      // From here on (a retried swap catching up again) the scratch schema is kept incrementally, like the live one.
+      const runner = ctx.createRunner(target, selected, false);
       if (swap) {
         meter.phase = 'swap';
         await meter.report(position);
@@ -106,6 +111,21 @@ export async function rebuildProjections(ctx: RebuildContext, names: readonly st
     }
   } finally {
     release(broken);
+  }
+}
+
+/** The projections' `finishReplay` hooks, each in its own transaction on the scratch schema. */
+async function finishReplay(client: PoolClient, target: string, selected: readonly Projection[]): Promise<void> {
+  for (const projection of selected) {
+    if (!projection.finishReplay) continue;
+    await client.query('BEGIN');
+    try {
+      await projection.finishReplay({ client, schema: target, replay: true });
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
   }
 }
 

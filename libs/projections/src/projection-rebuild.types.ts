@@ -61,8 +61,8 @@ export type RebuildContext = Readonly<{
    * live emitting projections apply at the swap then starts at each partition's own checkpoint.
    */
   livePartitions?: PartitionSet;
-  /** A runner over `projections` that writes `schema` (the scratch schema). */
-  createRunner(schema: string, projections: readonly Projection[]): {
+  /** A runner over `projections` that writes `schema` (the scratch schema); `replay`: see ProjectionContext.replay. */
+  createRunner(schema: string, projections: readonly Projection[], replay: boolean): {
     catchUp(options: { onBatch?(position: number, events: number): Promise<void> | void }): Promise<number>;
   };
 }>;

@@ -47,6 +47,7 @@ const consoleLogger: ProjectorLogger = {
 export class ProjectionRunner {
   readonly schema: string;
   readonly batchSize: number;
+  readonly rebuildBatchSize: number;
   readonly maxAttempts: number;
   readonly projections: readonly Projection[];
   private readonly pool: Pool;
@@ -58,6 +59,7 @@ export class ProjectionRunner {
   private partitions: PartitionSet | undefined;
   private readonly fence: ProjectionRunnerOptions['fence'];
   private readonly onFenced: ProjectionRunnerOptions['onFenced'];
+  private readonly replay: boolean;
 
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -75,15 +77,18 @@ export class ProjectionRunner {
     this.projections = [...options.projections];
     this.schema = assertSchemaName(options.schema ?? 'read_models');
     this.batchSize = options.batchSize ?? 5000;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? options.batchSize ?? 25_000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 50;
     this.logger = options.logger ?? consoleLogger;
     if (!Number.isInteger(this.batchSize) || this.batchSize <= 0) throw new TypeError('batchSize must be a positive integer');
+    if (!Number.isInteger(this.rebuildBatchSize) || this.rebuildBatchSize <= 0) throw new TypeError('rebuildBatchSize must be a positive integer');
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts <= 0) throw new TypeError('maxAttempts must be a positive integer');
     this.names = this.projections.map((p) => p.name);
     this.partitions = options.partitions;
     this.fence = options.fence;
     this.onFenced = options.onFenced;
+    this.replay = options.replay ?? false;
     const seen = new Set<string>();
     const owners = new Map<string, string>();
     for (const p of this.projections) {
@@ -191,7 +196,9 @@ export class ProjectionRunner {
 
   private async catchUpFrom(start: number, options: CatchUpOptions = {}): Promise<number> {
     let position = start;
-    let next: Promise<readonly RecordedEvent[]> | null = this.store.readAll(position, this.batchSize);
+    // Projections never look at the hash chain: leave its columns out of the read (a fifth of a read's cost).
+    const read = (from: number) => this.store.readAll(from, this.batchSize, { hashes: false });
+    let next: Promise<readonly RecordedEvent[]> | null = read(position);
     try {
       // stop() ends the live loop's catch-up between batches; a one-off catchUp() (no loop) runs to the end.
       while (next && !(this.stopping && this.loop !== null)) {
@@ -200,7 +207,7 @@ export class ProjectionRunner {
         if (events.length === 0) break;
         const last = events[events.length - 1].globalPosition;
         // Read ahead while this batch is written: reading and writing overlap during catch-up.
-        if (events.length === this.batchSize) next = this.store.readAll(last, this.batchSize);
+        if (events.length === this.batchSize) next = read(last);
         const outcome = await this.processBatch(position, events);
         if (outcome.kind === 'behind') throw new Behind(outcome.from);
         if (outcome.kind === 'fenced') throw new Fenced(outcome.reason);
@@ -262,6 +269,7 @@ export class ProjectionRunner {
           attempts: this.maxAttempts,
           partitions: this.partitions,
           fence: this.fence,
+          replay: this.replay,
         });
         await client.query(outcome.kind === 'applied' ? 'COMMIT' : 'ROLLBACK');
         if (outcome.kind === 'applied') this.committedBatch(outcome);
@@ -372,16 +380,17 @@ export class ProjectionRunner {
         batchSize: this.batchSize,
         logger: this.logger,
         livePartitions: this.partitions ? allPartitions(this.partitions.count) : undefined,
-        createRunner: (schema, projections) =>
+        createRunner: (schema, projections, replay) =>
           new ProjectionRunner({
             pool: this.pool,
             store: this.store,
             projections,
             schema,
-            batchSize: this.batchSize,
+            batchSize: this.rebuildBatchSize,
             maxAttempts: this.maxAttempts,
             retryDelayMs: this.retryDelayMs,
             logger: this.logger,
+            replay,
           }),
       },
       names,

@@ -15,6 +15,11 @@ export type ProjectionContext = Readonly<{
    * a trace and tracing is on (contract v1.2 "Traces"); what the projection writes on its behalf may carry it on.
    */
   traceparentOf?(globalPosition: number): string | undefined;
+  /**
+   * True while a rebuild replays the log into its scratch schema (never for the swap's tail, never live). A projection
+   * with `finishReplay` may then leave what it can derive from its other tables in one go to that hook.
+   */
+  replay?: boolean;
 }>;
 
 /**
@@ -47,4 +52,17 @@ export interface Projection {
    * emitted again); the live table is carried over, after the live projection has caught up to the swap position.
    */
   readonly sharedTables?: readonly string[];
+  /**
+   * Optional: names of indexes on its tables that only readers use — none of the projection's own statements needs
+   * them. A rebuild builds these once after the replay instead of maintaining them through it. Naming an index the
+   * writer does need only makes the replay slower (its lookups scan); naming one that does not exist changes nothing.
+   */
+  readonly readIndexes?: readonly string[];
+  /**
+   * Optional: called once when a rebuild's replay has reached the head (before the swap's tail, which applies
+   * incrementally again), in its own transaction on the scratch schema. For aggregates kept incrementally live but
+   * cheaper to compute once from the finished rows: during the replay (`context.replay`) `apply` skips them, and
+   * this computes them. The result must equal what incremental application gives — the rebuild specs compare.
+   */
+  finishReplay?(context: ProjectionContext): Promise<void>;
 }

@@ -58,23 +58,73 @@ export async function preflight(client: PoolClient, schema: string, selected: re
   }
 }
 
-export async function createScratchSchema(client: PoolClient, schema: string, target: string, selected: readonly Projection[]): Promise<void> {
+/**
+ * Creates the scratch schema and its tables. Returns the `CREATE INDEX` statements of the projections' `readIndexes`,
+ * which the caller runs once the replay is done (`createDeferredIndexes`).
+ */
+export async function createScratchSchema(client: PoolClient, schema: string, target: string, selected: readonly Projection[]): Promise<string[]> {
   const rebuilt = ownedTables(selected);
   const tables = [...rebuilt, ...scratchSharedTables(selected), ...BOOKKEEPING_TABLES];
+  const readIndexes = new Set(selected.flatMap((p) => p.readIndexes ?? []));
+  const deferred: string[] = [];
   await client.query('BEGIN');
   try {
     await client.query(`CREATE SCHEMA ${quoteIdent(target)}`);
     for (const table of tables) {
-      await client.query(`CREATE TABLE ${qualifiedTable(target, table)} (LIKE ${qualifiedTable(schema, table)} INCLUDING ALL)`);
+      await client.query(`CREATE TABLE ${qualifiedTable(target, table)} (LIKE ${qualifiedTable(schema, table)} INCLUDING ALL EXCLUDING INDEXES)`);
       await recreateOwnedSequences(client, schema, target, table);
+      deferred.push(...(await copyIndexes(client, schema, target, table, readIndexes)));
     }
     for (const table of tables) await copyForeignKeys(client, schema, target, table, new Set(tables));
     await copyPrivileges(client, schema, target, tables);
     await client.query('COMMIT');
+    return deferred;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The live table's indexes under their live names (LIKE would name them anew, so every rebuild renamed them): primary
+ * key, unique and exclusion constraints as constraints, the others as plain `CREATE INDEX`. Those named in
+ * `deferrable` (the projections' `readIndexes`) are returned instead of created: an index built once over the
+ * finished table costs far less than one maintained row by row through the replay. Unique indexes are never
+ * deferred (ON CONFLICT needs them).
+ */
+async function copyIndexes(client: PoolClient, schema: string, target: string, table: string, deferrable: ReadonlySet<string>): Promise<string[]> {
+  const { rows } = await client.query<{ name: string; def: string; unique: boolean; constraint: string | null }>(
+    `SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS def, x.indisunique AS unique,
+            (SELECT pg_get_constraintdef(con.oid) FROM pg_constraint con
+              WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x')) AS constraint
+       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+      WHERE x.indrelid = $1::regclass
+      ORDER BY i.relname`,
+    [qualifiedTable(schema, table)],
+  );
+  const deferred: string[] = [];
+  for (const r of rows) {
+    if (r.constraint !== null) {
+      await client.query(`ALTER TABLE ${qualifiedTable(target, table)} ADD CONSTRAINT ${quoteIdent(r.name)} ${r.constraint}`);
+      continue;
+    }
+    // pg_get_indexdef: `CREATE [UNIQUE] INDEX <name> ON <schema>.<table> USING <method> (<keys>) [INCLUDE …] [WHERE …]`.
+    const using = r.def.indexOf(' USING ');
+    if (using < 0) throw new Error(`rebuild: cannot read the definition of index ${schema}.${r.name}: ${r.def}`);
+    const sql = `CREATE ${r.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(r.name)} ON ${qualifiedTable(target, table)}${r.def.slice(using)}`;
+    if (!r.unique && deferrable.has(r.name)) deferred.push(sql);
+    else await client.query(sql);
+  }
+  return deferred;
+}
+
+/**
+ * After the replay, before the swap: build the deferred indexes, then ANALYZE the rebuilt tables — the scratch
+ * tables have no statistics yet, and the first queries after the swap should not be planned without any.
+ */
+export async function finishScratchTables(client: PoolClient, target: string, selected: readonly Projection[], deferredIndexes: readonly string[]): Promise<void> {
+  for (const sql of deferredIndexes) await client.query(sql);
+  for (const table of ownedTables(selected)) await client.query(`ANALYZE ${qualifiedTable(target, table)}`);
 }
 
 /**

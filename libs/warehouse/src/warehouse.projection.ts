@@ -21,9 +21,9 @@ import {
 import { dimensionFactsChanged, slimState } from './customer-dimension/customer-state';
 import { customerVersions, versionAt } from './customer-dimension/customer-versions';
 import { insertNpsAnswers, insertOrderLines, insertTouchpoints, repointFacts, writeComplaints, FACT_TABLES } from './facts/facts.writer';
-import { addOrdersToBaskets, recomputeCategoryBaskets, subtractCustomersFromBaskets } from './basket/basket-aggregate.writer';
+import { addOrdersToBaskets, computeBaskets, recomputeCategoryBaskets, subtractCustomersFromBaskets } from './basket/basket-aggregate.writer';
 import { ensureDates } from './reference-dimensions/dim-date.writer';
-import { addTouchpointAggregate, subtractTouchpointAggregate } from './touchpoints/touchpoint-aggregate.writer';
+import { addTouchpointAggregate, computeTouchpointAggregate, subtractTouchpointAggregate } from './touchpoints/touchpoint-aggregate.writer';
 import { qualified, TABLES } from './warehouse-schema';
 
 export type WarehouseProjectionOptions = Readonly<{
@@ -64,6 +64,19 @@ export class WarehouseProjection implements Projection {
     TABLES.aggBasketItem,
     TABLES.aggBasketPair,
   ] as const;
+  /**
+   * The analyses' indexes (by time, type, customer version, purchases): the writer finds facts by position, by
+   * customer and by product only, so a rebuild builds these after its replay (half of a fact insert's cost).
+   */
+  readonly readIndexes = [
+    'fact_touchpoint_occurred_at_idx',
+    'fact_touchpoint_customer_key_idx',
+    'fact_touchpoint_type_idx',
+    'fact_touchpoint_purchase_idx',
+    'fact_order_line_occurred_at_idx',
+    'fact_complaint_filed_at_idx',
+    'fact_nps_occurred_at_idx',
+  ] as const;
   // An erasure nulls the company name in every version of the customer dimension (it is no touchpoint: no fact).
   readonly eventTypes = [...CUSTOMER_EVENT_TYPES, PERSONAL_DATA_ERASED];
   private readonly definitionProvider: CustomerDefinitionProvider;
@@ -72,7 +85,7 @@ export class WarehouseProjection implements Projection {
     this.definitionProvider = options.definitionProvider ?? activeCustomerDefinition;
   }
 
-  async apply(events: readonly RecordedEvent[], { client, schema }: ProjectionContext): Promise<void> {
+  async apply(events: readonly RecordedEvent[], { client, schema, replay }: ProjectionContext): Promise<void> {
     const stored = toStoredCustomerEvents(events);
     const folded = toStoredCustomerStreamEvents(events);
     if (folded.length === 0) return;
@@ -105,7 +118,7 @@ export class WarehouseProjection implements Projection {
     // The aggregate follows the facts' customer attributes: take out the facts whose version changes, while the old
     // rows are still there; add them back below, with the new attributes, together with the batch's new facts.
     const moved = diff.changes.flatMap((c) => (c.rowsChangedFromMs === null ? [] : [{ customerId: c.customerId, sinceMs: c.rowsChangedFromMs }]));
-    await subtractTouchpointAggregate(client, schema, moved);
+    if (!replay) await subtractTouchpointAggregate(client, schema, moved);
     await writeVersions(client, schema, diff);
     await saveStates(client, schema, changedStates, definition.version);
     for (const [customerId, list] of nextVersions) versions.set(customerId, list);
@@ -125,10 +138,23 @@ export class WarehouseProjection implements Projection {
       schema,
       diff.changes.flatMap((c) => (c.keysChangedFromMs === null ? [] : [{ customerId: c.customerId, sinceMs: c.keysChangedFromMs }])),
     );
+    if (replay) return; // the aggregates come in one go at the end: finishReplay
     await addTouchpointAggregate(client, schema, moved, inserted);
     const purchases = new Set(stored.filter((event) => event.type === 'PurchaseMade').map((event) => event.globalPosition));
     await addOrdersToBaskets(client, schema, inserted.filter((position) => purchases.has(position)));
     await recomputeCategoryBaskets(client, schema, categorised);
+  }
+
+  /**
+   * End of a rebuild's replay: the touchpoint and basket aggregates from the finished facts, one GROUP BY each instead
+   * of a subtract-and-add per batch (a third of the replay's database time). Equal to the incremental result: the
+   * rebuild spec compares every table with the live run's.
+   */
+  async finishReplay({ client, schema }: ProjectionContext): Promise<void> {
+    // One grouping over every fact: with the default work_mem (4 MB) it sorts on disk; this transaction only.
+    await client.query(`SET LOCAL work_mem = '128MB'`);
+    await computeTouchpointAggregate(client, schema);
+    await computeBaskets(client, schema);
   }
 
   /** Forget the customers of these streams (the runner then replays their streams in order). */

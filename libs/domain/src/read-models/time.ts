@@ -12,8 +12,19 @@ export function toMs(iso: string, what = 'timestamp'): number {
   return ms;
 }
 
-/** The canonical form (`2026-03-01T10:00:00.000Z`) of any ISO-8601 timestamp, whatever its zone. */
-export const normaliseIso = (iso: string, what?: string): string => new Date(toMs(iso, what)).toISOString();
+/**
+ * Already canonical and certainly a real instant: day 01–28 of month 01–12, hour 00–23. (`Date.parse` rolls
+ * `02-30` and `T24:00` over into the next day, so those take the slow path and come back changed.)
+ */
+const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/**
+ * The canonical form (`2026-03-01T10:00:00.000Z`) of any ISO-8601 timestamp, whatever its zone. Folds call this for
+ * every event; stored timestamps are nearly always canonical already, and for those the pattern test replaces a
+ * parse and a format (a tenth of a rebuild's fold time).
+ */
+export const normaliseIso = (iso: string, what?: string): string =>
+  CANONICAL_ISO.test(iso) ? iso : new Date(toMs(iso, what)).toISOString();
 
 export const isoFromMs = (ms: number): string => new Date(ms).toISOString();
 

@@ -91,6 +91,17 @@ describe('PostgresEventStore (PostgreSQL specifics)', () => {
     await store.close();
   });
 
+  it('readAll with hashes: false leaves out exactly the hash chain (what projections read)', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const result = await store.appendToStream(`unhashed-${randomUUID()}`, 'no-stream', [contractEvent(), contractEvent()]);
+    const hashed = await store.readAll(result.firstPosition - 1, 2);
+    const unhashed = await store.readAll(result.firstPosition - 1, 2, { hashes: false });
+    expect(hashed.every((e) => /^[0-9a-f]{64}$/.test(e.hash ?? ''))).toBe(true);
+    expect(unhashed).toEqual(hashed.map(({ hash: _hash, previousHash: _previous, ...event }) => event));
+    expect(unhashed.every((e) => !('hash' in e) && !('previousHash' in e))).toBe(true);
+    await store.close();
+  });
+
   it('a beforeCommit hook that throws rolls the append back completely: no event, no stream, no position used', async () => {
     const head = await new PostgresEventStore(db.pool).headPosition();
     const failing = new PostgresEventStore(db.pool, {

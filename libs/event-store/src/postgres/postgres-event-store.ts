@@ -37,6 +37,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   MultiAppendResult,
+  ReadAllOptions,
   RecordedEvent,
   StreamAppend,
   SubscribeOptions,
@@ -45,7 +46,7 @@ import type {
 import { streamFragment } from '../hash-chain';
 import { NotificationListener } from './notification-listener';
 import { EVENT_STORE_NOTIFY_CHANNEL } from './postgres-append.migrations';
-import { EVENT_COLUMNS, SQL_READ_ALL, SQL_READ_STREAM, toRecorded, type EventRow } from './postgres-event-row';
+import { EVENT_COLUMNS, SQL_READ_ALL, SQL_READ_ALL_WITHOUT_HASHES, SQL_READ_STREAM, toRecorded, type EventRow } from './postgres-event-row';
 import { UUID, idempotentAnswerFor, planAppend, prepare, revisionConflict, type PreparedBatch, type StoredRef } from './postgres-append-plan';
 
 export { EVENT_STORE_NOTIFY_CHANNEL };
@@ -268,9 +269,13 @@ export class PostgresEventStore implements EventStore {
     return rows.length ? { revision: rows[0].revision, lastHash: rows[0].last_hash } : null;
   }
 
-  async readAll(fromPosition: number, limit: number): Promise<readonly RecordedEvent[]> {
+  async readAll(fromPosition: number, limit: number, options: ReadAllOptions = {}): Promise<readonly RecordedEvent[]> {
     if (!Number.isInteger(limit) || limit <= 0) throw new TypeError('readAll: limit must be a positive integer');
-    const { rows } = await this.pool.query<EventRow>({ name: 'kc_es_read_all', text: SQL_READ_ALL, values: [fromPosition, limit] });
+    const query =
+      options.hashes === false
+        ? { name: 'kc_es_read_all_unhashed', text: SQL_READ_ALL_WITHOUT_HASHES, values: [fromPosition, limit] }
+        : { name: 'kc_es_read_all', text: SQL_READ_ALL, values: [fromPosition, limit] };
+    const { rows } = await this.pool.query<EventRow>(query);
     return rows.map(toRecorded);
   }
 

@@ -30,6 +30,16 @@ export function describeGlobalLogContract(ctx: ContractContext): void {
       expect(all[all.length - 1].globalPosition).toBe(await ctx.store.headPosition());
       expect(await ctx.store.readAll(await ctx.store.headPosition(), 10)).toEqual([]);
     });
+
+    it('readAll with hashes: false gives the same events, at most without hash and previousHash', async () => {
+      const stream = contractStream('readall-unhashed');
+      const result = await ctx.store.appendToStream(stream, 'no-stream', Array.from({ length: 4 }, () => contractEvent()));
+      const withHashes = await ctx.store.readAll(result.firstPosition - 1, 4);
+      const without = await ctx.store.readAll(result.firstPosition - 1, 4, { hashes: false });
+      const unhashed = ({ hash: _hash, previousHash: _previous, ...event }: RecordedEvent) => event;
+      expect(without.map(unhashed)).toEqual(withHashes.map(unhashed));
+      expect(without.length).toBe(4);
+    });
   });
 
   describe('subscribeToAll', () => {

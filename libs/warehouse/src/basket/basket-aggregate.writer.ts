@@ -59,6 +59,15 @@ export async function recomputeCategoryBaskets(db: Queryable, schema: string, pr
   await addBaskets(db, schema, 'l.date_key / 100 = ANY($1::int[])', [months], ['category']);
 }
 
+/**
+ * Both basket aggregates from scratch, from every order line with its product's current category: what adding the
+ * orders and recomputing re-labelled months adds up to (a rebuild's replay skips those and calls this once).
+ */
+export async function computeBaskets(db: Queryable, schema: string): Promise<void> {
+  for (const table of [TABLES.aggBasketItem, TABLES.aggBasketPair]) await db.query(`DELETE FROM ${qualified(schema, table)}`);
+  await addBaskets(db, schema, 'true', [], ['sku', 'category']);
+}
+
 /** Takes the orders of these customers out (before their rows are deleted: resetStreams). */
 export async function subtractCustomersFromBaskets(db: Queryable, schema: string, customerIds: readonly string[]): Promise<void> {
   if (customerIds.length === 0) return;

@@ -251,7 +251,9 @@ export async function writeComplaints(
 /**
  * Re-points the facts of customers whose version boundaries changed (a late event, a new purchase, a scheduled
  * departure that moved): every fact that occurred at or after `since` gets the key of the version valid when it
- * occurred. Set-based, one statement per fact table; rows whose key is already right are not written.
+ * occurred. Set-based, one statement per fact table; rows whose key is already right are not written. The
+ * versions come per customer (LATERAL, by the (customer_id, valid_from) key) rather than from a hash of the whole
+ * dimension, which would grow with every batch of a rebuild.
  */
 export async function repointFacts(db: Queryable, schema: string, changes: readonly { customerId: string; sinceMs: number }[]): Promise<void> {
   if (changes.length === 0) return;
@@ -260,9 +262,10 @@ export async function repointFacts(db: Queryable, schema: string, changes: reado
   for (const { table, at } of FACT_TABLES) {
     await db.query(
       `UPDATE ${qualified(schema, table)} f SET customer_key = d.customer_key
-         FROM unnest($1::text[], $2::timestamptz[]) AS c(customer_id, since), ${qualified(schema, TABLES.dimCustomer)} d
+         FROM unnest($1::text[], $2::timestamptz[]) AS c(customer_id, since)
+        CROSS JOIN LATERAL (SELECT * FROM ${qualified(schema, TABLES.dimCustomer)} v WHERE v.customer_id = c.customer_id) d
         WHERE f.customer_id = c.customer_id AND f.${at} >= c.since
-          AND d.customer_id = c.customer_id AND f.${at} >= d.valid_from AND f.${at} < d.valid_to
+          AND f.${at} >= d.valid_from AND f.${at} < d.valid_to
           AND f.customer_key IS DISTINCT FROM d.customer_key`,
       [customerIds, since],
     );

@@ -21,16 +21,20 @@ async function addFacts(db: Queryable, schema: string, sign: 1 | -1, selection: 
   const month = qualified(schema, TABLES.aggTouchpointMonth);
   await db.query(
     `WITH delta AS (
-       SELECT f.date_key, ${ISO_WEEK_KEY('f.date_key')} AS week_key, f.type_key, f.department_key,
+       SELECT f.date_key, f.type_key, f.department_key,
               COALESCE(d.size, 'unknown') AS customer_size,
               COALESCE(d.lifecycle_phase, 'unknown') AS lifecycle_phase, ${sign} * count(*) AS touchpoints,
               ${sign} * COALESCE(sum(f.amount), 0) AS amount
          FROM (${selection}) f
          LEFT JOIN ${qualified(schema, TABLES.dimCustomer)} d ON d.customer_key = f.customer_key
-        GROUP BY 1, 2, 3, 4, 5, 6),
+        GROUP BY 1, 2, 3, 4, 5),
      days AS (
        INSERT INTO ${day} AS a (date_key, week_key, type_key, department_key, customer_size, lifecycle_phase, touchpoints, amount)
-       SELECT * FROM delta
+       -- The week follows from the date, per cell: looked up in dim_date (the writer ensures its rows), computed with
+       -- to_date (several microseconds a cell) only for a date it lacks.
+       SELECT x.date_key, COALESCE(dd.iso_year * 100 + dd.iso_week, ${ISO_WEEK_KEY('x.date_key')}), x.type_key, x.department_key,
+              x.customer_size, x.lifecycle_phase, x.touchpoints, x.amount
+         FROM delta x LEFT JOIN ${qualified(schema, TABLES.dimDate)} dd ON dd.date_key = x.date_key
        ON CONFLICT (date_key, type_key, department_key, customer_size, lifecycle_phase)
        DO UPDATE SET touchpoints = a.touchpoints + EXCLUDED.touchpoints, amount = a.amount + EXCLUDED.amount)
      INSERT INTO ${month} AS a (month_key, type_key, department_key, customer_size, lifecycle_phase, touchpoints, amount)
@@ -42,9 +46,25 @@ async function addFacts(db: Queryable, schema: string, sign: 1 | -1, selection: 
   );
 }
 
+/**
+ * LATERAL, so each customer's facts come from the (customer_id, occurred_at) index: a plain join lets the planner
+ * hash the whole fact table (it knows nothing of the few customers in the array), a scan per batch that grows with
+ * the table — quadratic over a rebuild, whose scratch tables have no statistics at all.
+ */
 const customersSince = (schema: string, first: number) =>
   `SELECT f.* FROM unnest($${first}::text[], $${first + 1}::timestamptz[]) AS c(customer_id, since)
-     JOIN ${qualified(schema, TABLES.factTouchpoint)} f ON f.customer_id = c.customer_id AND f.occurred_at >= c.since`;
+     CROSS JOIN LATERAL (SELECT * FROM ${qualified(schema, TABLES.factTouchpoint)} t
+                          WHERE t.customer_id = c.customer_id AND t.occurred_at >= c.since) f`;
+
+/**
+ * Both aggregates from scratch, from the facts and the versions they point to: the same cells and sums the
+ * incremental writes add up to (a rebuild's replay skips those and calls this once at the end).
+ */
+export async function computeTouchpointAggregate(db: Queryable, schema: string): Promise<void> {
+  await db.query(`DELETE FROM ${qualified(schema, TABLES.aggTouchpointDay)}`);
+  await db.query(`DELETE FROM ${qualified(schema, TABLES.aggTouchpointMonth)}`);
+  await addFacts(db, schema, 1, `SELECT * FROM ${qualified(schema, TABLES.factTouchpoint)}`, []);
+}
 
 /** Before the versions change: take the facts concerned out of the aggregate (with the attributes they have now). */
 export async function subtractTouchpointAggregate(db: Queryable, schema: string, customers: readonly CustomerSince[]): Promise<void> {
