@@ -57,8 +57,8 @@ export class CustomerStateAsOfFold {
   }
 
   add(event: StoredCustomerEvent): void {
-    const known = Date.parse(event.recordedAt) <= this.asOfMs;
-    if (this.basis === 'recorded' && !known) return;
+    // Only `recorded` asks when an event was recorded (a Date.parse per event saved on the other basis).
+    if (this.basis === 'recorded' && !(Date.parse(event.recordedAt) <= this.asOfMs)) return;
     this.pending.push(event);
     if (this.pending.length >= FOLD_CHUNK) this.flush();
     if (this.basis === 'recorded' || Date.parse(event.occurredAt) <= this.asOfMs) {
