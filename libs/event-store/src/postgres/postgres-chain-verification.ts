@@ -50,9 +50,11 @@ export type StoreVerificationOptions = Readonly<{
 
 // One row per event, every column as text (RAW_TEXT) in an array (rowMode 'array'), in this order. recorded_at as
 // whole milliseconds since 1970 (truncated, as the driver's Date of every other read; the adapter stores milliseconds
-// anyway): exact, and half the server's work of to_char. isoMillis turns it into the recordedAt of those reads.
+// anyway): exact, and half the server's work of to_char; isoMillis turns it into the recordedAt of those reads (NULL
+// for a time no Date can hold — a forged `infinity` — which then cannot verify instead of failing the query).
 const PAGE_COLUMNS = `stream, stream_revision, global_position, event_id, type, data, metadata,
-  floor(extract(epoch FROM recorded_at) * 1000)::int8, encode(hash, 'hex'), encode(previous_hash, 'hex')`;
+  CASE WHEN isfinite(recorded_at) THEN floor(extract(epoch FROM recorded_at) * 1000)::int8 END,
+  encode(hash, 'hex'), encode(previous_hash, 'hex')`;
 /** Rows hashed between two looks at the socket. */
 const YIELD_EVERY_ROWS = 1000;
 type PageRow = [
@@ -63,7 +65,7 @@ type PageRow = [
   type: string,
   data: string,
   metadata: string,
-  recordedAtMs: string,
+  recordedAtMs: string | null,
   hash: string | null,
   previousHash: string | null,
 ];
@@ -210,9 +212,11 @@ const canonicalMetadata = (text: string): string => (text === 'null' ? '{}' : ca
  */
 let lastMillis = '';
 let lastIso = '';
-function isoMillis(millis: string): string {
+function isoMillis(millis: string | null): string {
+  if (millis === null) return '';
   if (millis !== lastMillis) {
-    lastIso = new Date(Number(millis)).toISOString();
+    const date = new Date(Number(millis));
+    lastIso = Number.isNaN(date.getTime()) ? '' : date.toISOString();
     lastMillis = millis;
   }
   return lastIso;
