@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuditApiModule } from '@klantcentraal/audit-api';
@@ -65,8 +66,16 @@ export async function longStreamBenchmark(options: LongStreamBenchmarkOptions) {
       `SELECT pg_column_size(ready) AS ready, pg_column_size(state) AS state FROM read_models.customer_profiles`,
     );
     log(`stored row: ready-to-serve profile ${rows[0]?.ready} B, fold state ${rows[0]?.state} B`);
-    const profileTimes = await timedGets(QueryApiModule.register({ pool }), ANALYST_KEY, 'analyst', options.profileQueries, 10, `/v1/customers/${customerId}`);
-    profileTimes.sort((a, b) => a - b);
+    // Which timed profile requests a garbage collection paused (this process still holds what the as-of calls and the
+    // rebuild left behind): the usual cause of a high p99 here.
+    const pauses: PerformanceEntry[] = [];
+    const gcObserver = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+    gcObserver.observe({ entryTypes: ['gc'] });
+    const profileSpans: { start: number; ms: number }[] = [];
+    const profileTimes = await timedGets(QueryApiModule.register({ pool }), ANALYST_KEY, 'analyst', options.profileQueries, 10, `/v1/customers/${customerId}`, profileSpans);
+    gcObserver.disconnect();
+    const paused = profileSpans.filter((r) => pauses.some((g) => g.startTime < r.start + r.ms && g.startTime + g.duration > r.start));
+    log(`profile requests during a GC pause: ${paused.length} of ${profileSpans.length} (GC ${round(pauses.reduce((sum, g) => sum + g.duration, 0))} ms in ${pauses.length} pauses; slowest requests ${profileTimes.slice(-3).map((t) => round(t)).join(', ')} ms)`);
     return {
       longStream: {
         events: options.events,
@@ -75,6 +84,7 @@ export async function longStreamBenchmark(options: LongStreamBenchmarkOptions) {
         profileP50Ms: round(percentile(profileTimes, 50)),
         profileP99Ms: round(percentile(profileTimes, 99)),
         profileQueries: profileTimes.length,
+        profileRequestsDuringGc: paused.length,
         profileRebuildSeconds: round(rebuildSeconds, 1),
       },
     };
@@ -84,8 +94,19 @@ export async function longStreamBenchmark(options: LongStreamBenchmarkOptions) {
   }
 }
 
-/** `count` timed sequential GETs of `path` from a Nest app of `feature` behind the real API-key check (after `warmUp`). */
-async function timedGets(feature: DynamicModule, key: string, role: 'auditor' | 'analyst', count: number, warmUp: number, path: string): Promise<number[]> {
+/**
+ * `count` timed sequential GETs of `path` from a Nest app of `feature` behind the real API-key check (after `warmUp`);
+ * `spans` receives each timed request's start (performance.now()) and duration.
+ */
+async function timedGets(
+  feature: DynamicModule,
+  key: string,
+  role: 'auditor' | 'analyst',
+  count: number,
+  warmUp: number,
+  path: string,
+  spans: { start: number; ms: number }[] = [],
+): Promise<number[]> {
   @Module({ imports: [AuthModule.forRoot({ keys: [{ key, name: `bench-${role}`, roles: [role] }] }), feature] })
   class BenchModule {}
   const app = await NestFactory.create(BenchModule, { bodyParser: false, logger: ['error'] });
@@ -99,7 +120,10 @@ async function timedGets(feature: DynamicModule, key: string, role: 'auditor' | 
       const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${body.slice(0, 200)}`);
-      if (i >= warmUp) times.push(performance.now() - started);
+      if (i >= warmUp) {
+        times.push(performance.now() - started);
+        spans.push({ start: started, ms: times[times.length - 1] });
+      }
     }
   } finally {
     await app.close();

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
   canonicalEnvelope,
+  canonicalEnvelopeText,
   computeEventHash,
   envelopeFragments,
+  envelopeTail,
   GENESIS_HASH,
+  StreamChainVerifier,
+  streamFragment,
   verifyChain,
   type ChainedEvent,
   type HashedEnvelope,
@@ -115,6 +119,21 @@ describe('the hash of one event', () => {
     expect(JSON.parse(canonicalEnvelope(envelope))).toEqual(JSON.parse(JSON.stringify({ ...envelope })));
   });
 
+  it('assembles from text exactly what canonicalEnvelope writes (the PostgreSQL verifier reads rows as text)', () => {
+    const envelope = { ...ENVELOPE, globalPosition: 123456789, streamRevision: 99, type: 'Type "with" \\ quotes ☕' };
+    const text = canonicalEnvelopeText(
+      canonicalJson(envelope.data),
+      envelope.eventId,
+      '123456789',
+      canonicalJson(envelope.metadata),
+      envelope.recordedAt,
+      streamFragment(envelope.stream),
+      '99',
+      envelopeTail(envelope.type),
+    );
+    expect(text).toBe(canonicalEnvelope(envelope));
+  });
+
   it('hashes absent data as JSON null and absent metadata as {}, as the store keeps them', () => {
     const f = envelopeFragments({ ...ENVELOPE, data: undefined, metadata: undefined });
     expect(f.head.startsWith('{"data":null,')).toBe(true);
@@ -159,6 +178,27 @@ describe('verifyChain', () => {
       firstInvalidRevision: 1,
       reason: 'revision-duplicate',
     });
+  });
+
+  it('gives the same verdicts for events read as text (addCanonical) as for events read as objects (add)', () => {
+    const asText = (e: ChainedEvent) => ({ ...e, envelope: canonicalEnvelope(e) });
+    const cases: ChainedEvent[][] = [
+      events,
+      events.map((e) => (e.streamRevision === 3 ? { ...e, data: { mailId: 'M-x' } } : e)),
+      events.filter((e) => e.streamRevision !== 2),
+      [events[0], events[1], events[1], ...events.slice(2)],
+      events.map((e) => (e.streamRevision === 2 ? { ...e, previousHash: GENESIS_HASH } : e)),
+      events.map((e) => (e.streamRevision === 4 ? { ...e, hash: null } : e)),
+      events.map((e) => (e.streamRevision === 1 ? { ...e, stream: 'customer-other' } : e)),
+    ];
+    for (const events of cases) {
+      const [byObject, byText] = [new StreamChainVerifier('customer-acme-42'), new StreamChainVerifier('customer-acme-42')];
+      for (const e of events) {
+        byObject.add(e);
+        byText.addCanonical(asText(e));
+      }
+      expect(byText.finish(head)).toEqual(byObject.finish(head));
+    }
   });
 
   it('names a revision whose previousHash or hash was rewritten, and a stream head that disagrees', () => {

@@ -19,7 +19,7 @@
  * are only known there), from the fragments `envelopeFragments` cuts; this module is the reference both the
  * verifier and that SQL are tested against.
  */
-import { createHash } from 'node:crypto';
+import { hash as sha256 } from 'node:crypto';
 import { canonicalJson } from './idempotency';
 
 /** The previous hash of a stream's first event (revision 0). */
@@ -46,7 +46,34 @@ export function canonicalEnvelope(envelope: HashedEnvelope): string {
 
 /** `lowercase hex SHA-256(UTF-8(previousHash + canonicalJson(envelope)))`. */
 export function computeEventHash(previousHash: string, envelope: HashedEnvelope): string {
-  return createHash('sha256').update(previousHash + canonicalEnvelope(envelope), 'utf8').digest('hex');
+  return hashCanonicalEnvelope(previousHash, canonicalEnvelope(envelope));
+}
+
+/**
+ * The hash from the canonical envelope already written as text (`canonicalEnvelope`, `canonicalEnvelopeText`).
+ * One-shot `crypto.hash`: a Hash object per event (createHash, update, digest) cost as much again as the SHA-256.
+ */
+export function hashCanonicalEnvelope(previousHash: string, envelopeText: string): string {
+  return sha256('sha256', previousHash + envelopeText, 'hex');
+}
+
+/**
+ * `canonicalEnvelope` assembled from text, for a reader that never builds the event as an object (the PostgreSQL
+ * verifier): `dataJson` and `metadataJson` canonical JSON, `globalPosition` and `streamRevision` as JSON numbers,
+ * `streamPart` = `streamFragment(stream)` and `tail` = `envelopeTail(type)` (the same for many events, so a reader
+ * may keep them).
+ */
+export function canonicalEnvelopeText(
+  dataJson: string,
+  eventId: string,
+  globalPosition: string,
+  metadataJson: string,
+  recordedAt: string,
+  streamPart: string,
+  streamRevision: string,
+  tail: string,
+): string {
+  return `{"data":${dataJson},"eventId":${JSON.stringify(eventId)},"globalPosition":${globalPosition},"metadata":${metadataJson},"recordedAt":"${recordedAt}${streamPart}${streamRevision}${tail}`;
 }
 
 /**
@@ -86,8 +113,14 @@ export const streamFragment = (stream: string): string => `","stream":${JSON.str
 // Verification
 // ---------------------------------------------------------------------------------------------------------------
 
+/** What places an event in its stream's chain. */
+export type ChainLink = Readonly<{ stream: string; streamRevision: number; hash?: string | null; previousHash?: string | null }>;
+
 /** An event as read back, with its stored hashes (RecordedEvent satisfies it). */
-export type ChainedEvent = HashedEnvelope & Readonly<{ hash?: string | null; previousHash?: string | null }>;
+export type ChainedEvent = HashedEnvelope & ChainLink;
+
+/** An event read as text: its place in the chain and `canonicalEnvelope` of what is stored, already written. */
+export type CanonicalChainedEvent = ChainLink & Readonly<{ envelope: string }>;
 
 /**
  * Why a revision is the first invalid one:
@@ -148,22 +181,40 @@ export class StreamChainVerifier {
   }
 
   add(event: ChainedEvent): void {
+    if (!this.links(event)) return;
+    // The hash covers the stored form: personal fields as encrypted (the privacy layer keeps them in storedData).
+    const storedData = (event as { storedData?: unknown }).storedData;
+    const stored = storedData === undefined ? event : { ...event, data: storedData };
+    this.settle(event.streamRevision, event.hash as string, computeEventHash(this.previous, stored));
+  }
+
+  /** The same checks as `add` for an event read as text, with the canonical text of its stored envelope. */
+  addCanonical(event: CanonicalChainedEvent): void {
+    if (this.links(event)) this.settle(event.streamRevision, event.hash as string, hashCanonicalEnvelope(this.previous, event.envelope));
+  }
+
+  /** Counts the event; true when it is in place and carries the previous hash, so its own hash is to be compared. */
+  private links(event: ChainLink): boolean {
     this.count += 1;
-    if (this.broken) return;
+    if (this.broken) return false;
     const revision = event.streamRevision;
     if (this.stream !== undefined && event.stream !== this.stream) return this.fail(revision, 'wrong-stream');
     if (revision < this.expected) return this.fail(revision, 'revision-duplicate');
     if (revision > this.expected) return this.fail(this.expected, 'revision-gap');
     if (!event.hash || !event.previousHash) return this.fail(revision, 'missing-hash');
     if (event.previousHash !== this.previous) return this.fail(revision, 'previous-hash-mismatch');
-    // The hash covers the stored form: personal fields as encrypted (the privacy layer keeps them in storedData).
-    const storedData = (event as { storedData?: unknown }).storedData;
-    const stored = storedData === undefined ? event : { ...event, data: storedData };
-    if (computeEventHash(this.previous, stored) !== event.hash) return this.fail(revision, 'hash-mismatch');
-    this.previous = event.hash;
+    return true;
+  }
+
+  private settle(revision: number, hash: string, recomputed: string): void {
+    if (recomputed !== hash) {
+      this.fail(revision, 'hash-mismatch');
+      return;
+    }
+    this.previous = hash;
     this.expected = revision + 1;
     this.lastRevision = revision;
-    this.lastHash = event.hash;
+    this.lastHash = hash;
   }
 
   /** The verdict; `head` (when the adapter keeps one) must match the last event read. */
@@ -180,8 +231,9 @@ export class StreamChainVerifier {
       : { valid: true, ...base };
   }
 
-  private fail(revision: number, reason: ChainBreakReason): void {
+  private fail(revision: number, reason: ChainBreakReason): false {
     this.broken = { revision, reason };
+    return false;
   }
 }
 

@@ -4,8 +4,13 @@
  */
 import type { RecordedEvent } from '../event-store.port';
 
-export const EVENT_COLUMNS = `global_position, stream, stream_revision, event_id, type, data, metadata, recorded_at,
-  encode(hash, 'hex') AS hash, encode(previous_hash, 'hex') AS previous_hash`;
+/**
+ * recorded_at as whole milliseconds since 1970 (int8; truncated, as the driver's Date was): the driver's timestamp
+ * parser (a regular expression and a Date per row) was a tenth of reading a long stream, and the events of one append
+ * share their time, so toRecorded mostly reuses the ISO text of the row before.
+ */
+export const EVENT_COLUMNS = `global_position, stream, stream_revision, event_id, type, data, metadata,
+  floor(extract(epoch FROM recorded_at) * 1000)::int8 AS recorded_at, encode(hash, 'hex') AS hash, encode(previous_hash, 'hex') AS previous_hash`;
 
 export const SQL_READ_ALL = `
   SELECT ${EVENT_COLUMNS} FROM event_store.events
@@ -31,22 +36,42 @@ export type EventRow = {
   type: string;
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
-  recorded_at: Date | string;
+  /** Milliseconds since 1970 (EVENT_COLUMNS; a string of digits where int8 is not parsed), or a timestamp. */
+  recorded_at: number | Date | string;
   hash: string | null;
   previous_hash: string | null;
 };
 
 /** A row of event_store.events (EVENT_COLUMNS) as the port's RecordedEvent; also what the hash chain is verified on. */
 export function toRecorded(r: EventRow): RecordedEvent {
-  const event: RecordedEvent = {
-    eventId: r.event_id,
-    stream: r.stream,
-    type: r.type,
-    data: r.data,
-    metadata: r.metadata,
-    streamRevision: r.stream_revision,
-    globalPosition: Number(r.global_position),
-    recordedAt: (r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at)).toISOString(),
-  };
-  return r.hash === null || r.hash === undefined ? event : { ...event, hash: r.hash, previousHash: r.previous_hash ?? undefined };
+  const recordedAt = recordedAtIso(r.recorded_at);
+  const globalPosition = Number(r.global_position);
+  // One object literal per shape (no spread of a first one): this runs for every event every reader reads.
+  return r.hash === null || r.hash === undefined
+    ? { eventId: r.event_id, stream: r.stream, type: r.type, data: r.data, metadata: r.metadata, streamRevision: r.stream_revision, globalPosition, recordedAt }
+    : {
+        eventId: r.event_id,
+        stream: r.stream,
+        type: r.type,
+        data: r.data,
+        metadata: r.metadata,
+        streamRevision: r.stream_revision,
+        globalPosition,
+        recordedAt,
+        hash: r.hash,
+        previousHash: r.previous_hash ?? undefined,
+      };
+}
+
+let lastMillis = NaN;
+let lastIso = '';
+
+/** `toISOString()` of the recording time, remembered for the next row (the events of one append share it). */
+function recordedAtIso(value: number | Date | string): string {
+  const millis = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : new Date(value).getTime();
+  if (millis !== lastMillis) {
+    lastIso = new Date(millis).toISOString();
+    lastMillis = millis;
+  }
+  return lastIso;
 }

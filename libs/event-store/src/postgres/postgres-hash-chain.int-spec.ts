@@ -135,6 +135,34 @@ describe('PostgresEventStore hash chain', () => {
   });
 });
 
+describe('PostgresEventStore chain verification of odd stored values', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('kc_es_chain_odd');
+    await runMigrations(db.url, EVENT_STORE_MIGRATIONS);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('names a recorded_at no Date can hold (infinity) as the changed revision instead of failing the read', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const stream = `odd-${randomUUID()}`;
+    await store.appendToStream(stream, 'no-stream', [contractEvent(), contractEvent(), contractEvent()]);
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`UPDATE event_store.events SET recorded_at = 'infinity' WHERE stream = $1 AND stream_revision = 1`, [stream]);
+      expect((await verifyPostgresEventStore(client)).broken).toEqual([{ stream, firstInvalidRevision: 1, reason: 'hash-mismatch', events: 3 }]);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    expect(await verifyPostgresEventStore(db.pool)).toMatchObject({ valid: true, events: 3 });
+    await store.close();
+  });
+});
+
 describe('EventStoreHashChain migration', () => {
   let db: TestDatabase;
   beforeAll(async () => {
