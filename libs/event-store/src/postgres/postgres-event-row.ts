@@ -18,7 +18,8 @@ export const SQL_READ_ALL = `
 
 /** SQL_READ_ALL without the hash chain's columns (readAll with `hashes: false`): no hex encoding, no hex parsing. */
 export const SQL_READ_ALL_WITHOUT_HASHES = `
-  SELECT global_position, stream, stream_revision, event_id, type, data, metadata, recorded_at FROM event_store.events
+  SELECT global_position, stream, stream_revision, event_id, type, data, metadata,
+    floor(extract(epoch FROM recorded_at) * 1000)::int8 AS recorded_at FROM event_store.events
   WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
 
 export const SQL_READ_STREAM = `
