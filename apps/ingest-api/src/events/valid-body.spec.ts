@@ -18,14 +18,16 @@ import {
   type Shape,
 } from './valid-body';
 
+type DtoClass = abstract new (...args: never[]) => unknown;
+
 /** The properties class-validator checks on a DTO class (its whitelist). */
-const dtoFields = (cls: Function) =>
+const dtoFields = (cls: DtoClass) =>
   [...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName))].sort();
 const shapeFields = (shape: Shape) => Object.keys(shape).sort();
 
 const pipe = createValidationPipe();
 /** What the ValidationPipe says of a body: accepted, or the 400's details. */
-async function pipeVerdict(body: unknown, dto: Function): Promise<'accepted' | unknown> {
+async function pipeVerdict(body: unknown, dto: DtoClass): Promise<'accepted' | unknown> {
   try {
     await pipe.transform(structuredClone(body), { type: 'body', metatype: dto as never });
     return 'accepted';

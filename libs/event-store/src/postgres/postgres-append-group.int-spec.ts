@@ -9,7 +9,7 @@ import { takeGroup, type PendingAppend } from './postgres-append-group';
 import { EVENT_STORE_MIGRATIONS } from './postgres-event-store.migrations';
 import { PostgresEventStore } from './postgres-event-store';
 
-const event = (n: number, eventId = randomUUID()): EventToAppend => ({
+const event = (n: number, eventId: string = randomUUID()): EventToAppend => ({
   eventId,
   type: 'Noted',
   data: { n, text: `note ${n}` },
