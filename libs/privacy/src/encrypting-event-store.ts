@@ -59,6 +59,7 @@ export class EncryptingEventStore implements EventStore {
 
   async findByEventIds(eventIds: readonly string[]): Promise<readonly (RecordedEvent & { payloadHash: string })[]> {
     const found = await this.inner.findByEventIds(eventIds);
+    if (found.length === 0) return found; // the common answer before an append: nothing to decrypt, no key-store trip
     await this.keys.sync();
     const decrypted = await this.decryptEvents(found);
     return decrypted.map((event, i) => ({ ...event, payloadHash: found[i].payloadHash }));
