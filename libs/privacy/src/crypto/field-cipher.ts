@@ -32,7 +32,8 @@ const IV_POOL_VALUES = 256;
 let ivPool = Buffer.alloc(0);
 let ivOffset = 0;
 
-function nextIv(): Buffer {
+/** 12 fresh random bytes for one AES-GCM encryption (a field value, or a data key wrapped by the local KEK). */
+export function nextIv(): Buffer {
   if (ivOffset + IV_BYTES > ivPool.length) {
     ivPool = randomBytes(IV_BYTES * IV_POOL_VALUES);
     ivOffset = 0;
