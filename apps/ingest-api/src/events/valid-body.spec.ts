@@ -83,9 +83,11 @@ describe('valid-body: says yes exactly when the ValidationPipe accepts', () => {
   });
 
   function mutate(events: Record<string, unknown>[], c: { event: number; where: string; how: string; key: number; value: unknown; extra: string }): void {
-    const event = events[c.event % events.length] as Record<string, any>;
-    const target: Record<string, unknown> | undefined =
-      c.where === 'envelope' ? event : c.where === 'data' ? event.data : c.where === 'recordedBy' ? event.recordedBy : event.data?.lines?.[0];
+    type Obj = Record<string, unknown> | undefined;
+    const event = events[c.event % events.length];
+    const data = event.data as Obj;
+    const target: Obj =
+      c.where === 'envelope' ? event : c.where === 'data' ? data : c.where === 'recordedBy' ? (event.recordedBy as Obj) : (data?.lines as Obj[] | undefined)?.[0];
     if (!target || typeof target !== 'object') return;
     const keys = Object.keys(target);
     if (c.how === 'add') target[c.extra] = c.value;
