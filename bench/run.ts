@@ -231,6 +231,11 @@ async function main() {
     // Never leave the shared cluster running, also when a benchmark fails.
     if (bigDatabase) await (await bigDatabase).stop();
   }
+  // The HTTP path against the bare store when both ran in this run: what the API layer costs on top of the append.
+  const append = figures.append?.eventsPerSecond;
+  if (figures.httpBulk && typeof append === 'number' && append > 0) {
+    figures.httpBulk.ratioToAppend = Math.round((Number(figures.httpBulk.eventsPerSecond) / append) * 1000) / 1000;
+  }
   const merged = {
     ...previous,
     ...figures,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * Canonical JSON: object keys sorted (by UTF-16 code units), no whitespace, strings and numbers as JSON.stringify
@@ -23,12 +23,13 @@ export function canonicalJson(value: unknown): string {
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort(); // default sort: UTF-16 code units
+      const keys = Object.keys(record);
+      if (keys.length > 1) keys.sort(); // default sort: UTF-16 code units
       let out = '{';
-      for (const key of keys) {
-        const member = record[key];
+      for (let i = 0; i < keys.length; i++) {
+        const member = record[keys[i]];
         if (!isJsonValue(member)) continue;
-        out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(member);
+        out += (out.length === 1 ? '' : ',') + quotedKey(keys[i]) + ':' + canonicalJson(member);
       }
       return `${out}}`;
     }
@@ -39,9 +40,27 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
+/**
+ * Keys as JSON strings, remembered: the same few dozen field names recur in every event, and quoting them again for
+ * each one was a visible share of an append's CPU. Bounded, so arbitrary keys cannot grow it without limit.
+ */
+const QUOTED_KEYS_MAX = 10_000;
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 /** What JSON.stringify writes a member for (undefined, functions and symbols are left out of objects). */
 const isJsonValue = (value: unknown): boolean => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
 
+/** SHA-256 (hex) of the canonical JSON; the one-shot `crypto.hash` where Node has it (no Hash object per event). */
 export function idempotencyHash(payload: unknown): string {
-  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+  const text = canonicalJson(payload);
+  return typeof hash === 'function' ? hash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }

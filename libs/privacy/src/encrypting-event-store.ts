@@ -60,6 +60,7 @@ export class EncryptingEventStore implements EventStore {
 
   async findByEventIds(eventIds: readonly string[]): Promise<readonly (RecordedEvent & { payloadHash: string })[]> {
     const found = await this.inner.findByEventIds(eventIds);
+    if (found.length === 0) return found; // the common answer before an append: nothing to decrypt, no key-store trip
     await this.keys.sync();
     const decrypted = await this.decryptEvents(found);
     return decrypted.map((event, i) => ({ ...event, payloadHash: found[i].payloadHash }));
@@ -93,26 +94,33 @@ export class EncryptingEventStore implements EventStore {
     return this.inner.close();
   }
 
-  /** Every personal field replaced by its ciphertext under the subject's usable key (created on first use). */
+  /**
+   * Every personal field replaced by its ciphertext under the subject's usable key (created on first use). Each
+   * event's personal fields and subject are worked out once (the same list serves the key lookup and the
+   * encryption); events without personal data pass through untouched.
+   */
   private async encrypt(appends: readonly StreamAppend[]): Promise<StreamAppend[]> {
     const refs = new Map<string, SubjectRef>();
-    for (const append of appends) {
-      for (const event of append.events) {
-        if (personalFieldsPresent(event.type, event.data).length === 0) continue;
+    const plans = appends.map((append) =>
+      append.events.map((event) => {
+        const fields = personalFieldsPresent(event.type, event.data);
+        if (fields.length === 0) return null;
         const ref = { stream: append.stream, subject: subjectName(dataSubjectOf(event.type, event.data)) };
-        refs.set(subjectKey(ref), ref);
-      }
-    }
+        const key = subjectKey(ref);
+        if (!refs.has(key)) refs.set(key, ref);
+        return { fields, key };
+      }),
+    );
     if (refs.size === 0) return [...appends];
     const keys = await this.keys.syncedActiveKeys([...refs.values()]);
-    return appends.map((append) => ({
+    return appends.map((append, a) => ({
       ...append,
-      events: append.events.map((event) => {
-        const fields = personalFieldsPresent(event.type, event.data);
-        if (fields.length === 0) return event;
-        const { keyId, key } = keys.get(subjectKey({ stream: append.stream, subject: subjectName(dataSubjectOf(event.type, event.data)) }))!;
+      events: append.events.map((event, e) => {
+        const plan = plans[a][e];
+        if (plan === null) return event;
+        const { keyId, key } = keys.get(plan.key)!;
         const data: Record<string, unknown> = { ...event.data };
-        for (const field of fields) {
+        for (const field of plan.fields) {
           const value = data[field];
           if (typeof value === 'string' && !isEncryptedValue(value)) data[field] = encryptValue(key, keyId, `data.${field}`, value);
         }

@@ -21,6 +21,15 @@ import { BulkAppendEventsDto, BulkAppendEventsResponseDto } from './bulk-append-
 import { BulkRecordTouchpointsCommand } from './bulk-record-touchpoints.command';
 import { RecordTouchpointsCommand } from './record-touchpoints.command';
 import type { TouchpointInput } from './touchpoint-batch';
+import { ValidAppendBodyPipe, ValidBulkBodyPipe } from './valid-body.pipe';
+
+/**
+ * The bodies as the handlers read them. Declared as plain types (not the DTO classes) so the global ValidationPipe
+ * leaves them to the route's own pipe (valid-body.pipe.ts): a valid body skips class-validator, any other is judged
+ * by the ValidationPipe against the DTO as before. The OpenAPI document still describes the DTOs (@ApiBody).
+ */
+type AppendEventsBody = Pick<AppendEventsDto, 'expectedRevision' | 'events'>;
+type BulkAppendEventsBody = Pick<BulkAppendEventsDto, 'events'>;
 
 type StatusResponse = { status(code: number): unknown };
 
@@ -70,7 +79,7 @@ export class EventsController {
   @ApiErrorResponses(409, 422)
   async appendToCustomer(
     @Param() { customerId }: CustomerPathDto,
-    @Body() body: AppendEventsDto,
+    @Body(ValidAppendBodyPipe) body: AppendEventsBody,
     @Principal() principal: Principal,
     @Res({ passthrough: true }) res: StatusResponse,
   ): Promise<AppendEventsResponseDto> {
@@ -96,7 +105,7 @@ export class EventsController {
   @ApiOkResponse({ type: BulkAppendEventsResponseDto, description: 'Identical retry: nothing written, the original positions' })
   @ApiErrorResponses(409, 422)
   async appendBulk(
-    @Body() body: BulkAppendEventsDto,
+    @Body(ValidBulkBodyPipe) body: BulkAppendEventsBody,
     @Principal() principal: Principal,
     @Res({ passthrough: true }) res: StatusResponse,
   ): Promise<BulkAppendEventsResponseDto> {

@@ -48,6 +48,7 @@ import { NotificationListener } from './notification-listener';
 import { EVENT_STORE_NOTIFY_CHANNEL } from './postgres-append.migrations';
 import { EVENT_COLUMNS, SQL_READ_ALL, SQL_READ_ALL_WITHOUT_HASHES, SQL_READ_STREAM, toRecorded, type EventRow } from './postgres-event-row';
 import { UUID, idempotentAnswerFor, planAppend, prepare, revisionConflict, type PreparedBatch, type StoredRef } from './postgres-append-plan';
+import { AppendGroups } from './postgres-append-group';
 
 export { EVENT_STORE_NOTIFY_CHANNEL };
 // Re-exported: the package index and the chain verification take the row mapping from here.
@@ -65,6 +66,12 @@ export type PostgresEventStoreOptions = Readonly<{
    * proof to widen races (pg_sleep before commit) and to force rollbacks. Not for production.
    */
   beforeCommit?: (client: PoolClient) => Promise<void>;
+  /**
+   * Append statements in flight at once (default 2); appends arriving meanwhile wait and go together as one
+   * statement (group commit, postgres-append-group.ts). 0 turns grouping off: every append is its own statement.
+   * With `beforeCommit` appends are never grouped (the hook sees one append per transaction).
+   */
+  maxConcurrentAppends?: number;
 }>;
 
 const REVISION_CONFLICT_SQLSTATE = 'KC409';
@@ -91,6 +98,7 @@ export class PostgresEventStore implements EventStore {
   private listener: NotificationListener | null = null;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
+  private readonly groups: AppendGroups | null;
 
   /** `pool` stays the caller's: `close()` does not end it. */
   constructor(
@@ -100,6 +108,11 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.readPageSize = options.readPageSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    const concurrent = options.beforeCommit ? 0 : (options.maxConcurrentAppends ?? 2);
+    this.groups =
+      concurrent > 0
+        ? new AppendGroups(concurrent, (batch) => this.writeTogether(batch), (appends, batch) => this.appendAlone(appends, batch))
+        : null;
   }
 
   /** A store with its own pool, which `close()` ends. Run EVENT_STORE_MIGRATIONS first. */
@@ -120,6 +133,24 @@ export class PostgresEventStore implements EventStore {
 
   private async append(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
     const batch = prepare(appends);
+    return this.groups ? this.groups.submit(appends, batch) : this.appendAlone(appends, batch);
+  }
+
+  /** One statement for a merged group (postgres-append-group.ts); throws whatever it fails with. */
+  private async writeTogether(batch: PreparedBatch): Promise<MultiAppendResult> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await this.write(client, batch);
+    } catch (err) {
+      if ((err as { brokenConnection?: boolean })?.brokenConnection) broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async appendAlone(appends: readonly StreamAppend[], batch: PreparedBatch): Promise<MultiAppendResult> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {

@@ -30,6 +30,24 @@ describe('field cipher (AES-256-GCM per value)', () => {
   });
 });
 
+describe('field cipher: pooled IVs and cached key objects', () => {
+  it('gives every value its own IV across pool refills, and each value opens only under its own key', () => {
+    const keys = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    const sealed = Array.from({ length: 1000 }, (_, i) => ({ i, key: keys[i % 3], value: encryptValue(keys[i % 3], `k${i % 3}`, 'data.name', `Name ${i}`) }));
+    const ivs = new Set(sealed.map((s) => Buffer.from(s.value.slice(s.value.lastIndexOf(':') + 1), 'base64').subarray(0, 12).toString('hex')));
+    expect(ivs.size).toBe(1000);
+    for (const s of sealed) {
+      expect(decryptValue(s.key, 'data.name', s.value)).toBe(`Name ${s.i}`);
+      expect(() => decryptValue(keys[(s.i + 1) % 3], 'data.name', s.value)).toThrow('does not authenticate');
+    }
+  });
+
+  it('seals empty and multi-byte text', () => {
+    const key = randomBytes(32);
+    for (const text of ['', 'Zoë Ångström — 東京 🙂']) expect(decryptValue(key, 'data.subject', encryptValue(key, 'k', 'data.subject', text))).toBe(text);
+  });
+});
+
 describe('key-encryption key', () => {
   it('wraps and unwraps data keys; another KEK cannot unwrap them and has another id', async () => {
     const kek = new LocalKeyEncryptionKey(randomBytes(32));

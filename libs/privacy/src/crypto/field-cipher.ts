@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * One personal field, encrypted with its data subject's data key (AES-256-GCM, a fresh 96-bit IV per value). The
@@ -23,12 +23,58 @@ export function keyIdOf(value: string): string {
   return value.slice(PREFIX.length, end);
 }
 
+/**
+ * Per-value costs paid on every append of personal data, kept small: IVs are cut from a pooled buffer of CSPRNG
+ * output (one `randomBytes` call per 256 values instead of one each — the same random bytes, each used once), the
+ * AES key object and the AAD bytes of a field path are made once, and the sealed bytes are written into one buffer.
+ */
+const IV_POOL_VALUES = 256;
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+
+/** 12 fresh random bytes for one AES-GCM encryption (a field value, or a data key wrapped by the local KEK). */
+export function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * IV_POOL_VALUES);
+    ivOffset = 0;
+  }
+  const iv = ivPool.subarray(ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
+/** Keyed by the data key's Buffer: a key store hands out the same Buffer for a key while it caches it. */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+const aadOfPath = new Map<string, Buffer>();
+
+function keyObjectOf(key: Buffer): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) keyObjects.set(key, (keyObject = createSecretKey(key)));
+  return keyObject;
+}
+
+function aadOf(path: string): Buffer {
+  let aad = aadOfPath.get(path);
+  if (!aad) {
+    aad = Buffer.from(path, 'utf8');
+    // Paths are the catalogue's personal fields (`data.name`, …): a handful. Bounded all the same.
+    if (aadOfPath.size < 1000) aadOfPath.set(path, aad);
+  }
+  return aad;
+}
+
 export function encryptValue(key: Buffer, keyId: string, path: string, plaintext: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(path, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return `${PREFIX}${keyId}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+  const iv = nextIv();
+  const cipher = createCipheriv('aes-256-gcm', keyObjectOf(key), iv);
+  cipher.setAAD(aadOf(path));
+  const body = cipher.update(plaintext, 'utf8');
+  const tail = cipher.final(); // empty for GCM, but part of the API
+  const sealed = Buffer.allocUnsafe(IV_BYTES + TAG_BYTES + body.length + tail.length);
+  iv.copy(sealed, 0);
+  cipher.getAuthTag().copy(sealed, IV_BYTES);
+  body.copy(sealed, IV_BYTES + TAG_BYTES);
+  tail.copy(sealed, IV_BYTES + TAG_BYTES + body.length);
+  return `${PREFIX}${keyId}:${sealed.toString('base64')}`;
 }
 
 /** Throws (naming the path, never the value) when the value was altered or the key is not the one it was sealed with. */

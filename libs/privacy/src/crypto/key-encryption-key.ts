@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { nextIv } from './field-cipher';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -29,7 +30,7 @@ export class LocalKeyEncryptionKey implements KeyEncryptionKey {
   }
 
   async wrap(dataKey: Buffer): Promise<Buffer> {
-    const iv = randomBytes(IV_BYTES);
+    const iv = nextIv(); // IV_BYTES of pooled CSPRNG output, each used once
     const cipher = createCipheriv('aes-256-gcm', this.kek, iv);
     const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]);

@@ -73,8 +73,10 @@ export class PostgresKeyStore implements KeyStore {
     readGeneration: boolean,
   ): Promise<ReadonlyMap<string, DataKey>> {
     const wanted = [...missing.values()];
-    const fresh = await Promise.all(wanted.map(async () => {
-      const key = randomBytes(DATA_KEY_BYTES);
+    // One CSPRNG call for every new key of the request (a first append may bring dozens of contacts).
+    const material = randomBytes(DATA_KEY_BYTES * wanted.length);
+    const fresh = await Promise.all(wanted.map(async (_, i) => {
+      const key = material.subarray(i * DATA_KEY_BYTES, (i + 1) * DATA_KEY_BYTES);
       return { keyId: randomUUID(), key, wrapped: await this.kek.wrap(key) };
     }));
     const insert = `INSERT INTO privacy.data_keys (key_id, stream, subject, kek_id, wrapped)
