@@ -15,7 +15,7 @@ import { databaseUrlFile, type ApiKeySpec, type PlatformConfig } from '@klantcen
 import { customerStreamName } from '@klantcentraal/domain';
 import { generateDemoData, loadDemoData } from '@klantcentraal/demo-data';
 import { EVENT_STORE_MIGRATIONS, openEventStore, PostgresEventStore } from '@klantcentraal/event-store';
-import { createPrivacy, EncryptingEventStore, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
+import { createPrivacy, EncryptingEventStore, PostgresKeyStore, PRIVACY_MIGRATIONS } from '@klantcentraal/privacy';
 import { PrivacyApiModule } from '@klantcentraal/privacy-api';
 import { configureHttpApp, HealthModule, Readiness } from '@klantcentraal/http';
 import { IngestApiModule } from '@klantcentraal/ingest-api';
@@ -99,12 +99,14 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       logger.log(`privacy: encrypted the personal fields of ${prepared.encryption.eventsEncrypted} stored events (${prepared.encryption.streamsRehashed} streams re-hashed)`);
     }
     // What requests run goes through apiPool, whose statements are cancelled after QUERY_TIMEOUT_MS (→ 503
-    // query-timeout); it sees events through the same privacy layer (same key store).
+    // query-timeout); it sees events through the same privacy layer with its own key store on apiPool, so a request's
+    // key look-up never waits for a connection behind the projectors' batches (caches agree through key_generation,
+    // as between processes).
     const apiPool: Pool = createPool(databaseUrl, { max: 24, statementTimeoutMs: config.queryTimeoutMs });
     cleanups.push(() => apiPool.end());
     // (With EventStoreDB the requests share the one client: its calls carry their own deadlines.)
     const apiEventStore =
-      config.eventStore === 'postgres' ? new EncryptingEventStore(new PostgresEventStore(apiPool), privacy.keyStore) : eventStore;
+      config.eventStore === 'postgres' ? new EncryptingEventStore(new PostgresEventStore(apiPool), new PostgresKeyStore(apiPool, privacy.kek)) : eventStore;
     if (apiEventStore !== eventStore) cleanups.push(() => apiEventStore.close());
 
     if (config.demoData && (await eventStore.headPosition()) === 0) {

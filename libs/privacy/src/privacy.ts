@@ -10,6 +10,8 @@ export type Privacy = Readonly<{
   /** The event store every service uses: personal fields encrypted on the way in, decrypted (or null) on the way out. */
   eventStore: EncryptingEventStore;
   keyStore: PostgresKeyStore;
+  /** The key-encryption key the key store unwraps with: another key store on another pool uses the same. */
+  kek: KeyEncryptionKey;
   erasures: ErasureService;
   /**
    * Before serving: finishes erasures a crash left half done and (PostgreSQL store) encrypts personal fields still in
@@ -39,6 +41,7 @@ export function createPrivacy(options: PrivacyOptions): Privacy {
   return {
     eventStore,
     keyStore,
+    kek,
     erasures,
     async prepare() {
       const encryption = options.storeOnPool ? await encryptStoredPersonalData(options.pool, keyStore) : null;
