@@ -301,10 +301,14 @@ async function startConsumer(brokers: readonly string[]): Promise<Arrivals & { s
   let joined!: () => void;
   const ready = new Promise<void>((resolve) => (joined = resolve));
   consumer.on(consumer.events.GROUP_JOIN, () => joined());
+  // From the beginning (the topic may not exist yet), but what a broker kept from earlier runs is not this run's:
+  // messages below each partition's end offset as of now are skipped.
+  const startOffsets = await topicEndOffsets(kafka);
   await consumer.connect();
   await consumer.subscribe({ topic: CUSTOMER_INSIGHTS_TOPIC, fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: async ({ partition, message }) => {
+      if (Number(message.offset) < (startOffsets.get(partition) ?? 0)) return;
       const at = performance.now();
       const event = JSON.parse(message.value?.toString() ?? '{}') as { subject: string; type: string; data?: { surveyId?: unknown } };
       arrivals.arrived({ at, subject: event.subject, type: event.type, surveyId: event.data?.surveyId });
@@ -312,6 +316,18 @@ async function startConsumer(brokers: readonly string[]): Promise<Arrivals & { s
   });
   await ready;
   return Object.assign(arrivals, { stop: () => consumer.disconnect() });
+}
+
+async function topicEndOffsets(kafka: Kafka): Promise<Map<number, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(CUSTOMER_INSIGHTS_TOPIC)) return new Map();
+    const offsets = await admin.fetchTopicOffsets(CUSTOMER_INSIGHTS_TOPIC);
+    return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function startSse(url: string): Promise<Arrivals & { stop(): void }> {
