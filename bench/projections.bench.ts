@@ -144,7 +144,7 @@ async function profileQueriesUnderIngest(
         const answered = performance.now();
         if (res.status !== 201) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
         const { lastPosition } = (await res.json()) as { lastPosition: number };
-        await waitForCheckpoints(pool, lastPosition, { projections, timeoutMs: 10_000, pollMs: 1 });
+        await waitForCheckpoints(pool, lastPosition, { projections, timeoutMs: 10_000, pollMs: 10 });
         lags.push(performance.now() - answered);
         next += interval;
         const wait = next - Date.now();
