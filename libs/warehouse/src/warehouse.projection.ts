@@ -43,8 +43,8 @@ export type WarehouseProjectionOptions = Readonly<{
  * 2. fold the batch with `foldCustomerProfile`; for customers whose lifecycle, loyalty or master-data facts changed,
  *    derive the versions again from the whole state (`customerVersions`) — so the order events were recorded in does
  *    not matter — and write only the rows that differ;
- * 3. insert the batch's facts with the key of the version valid at their `occurredAt`;
- * 4. re-point older facts of customers whose version boundaries moved, from the earliest moved boundary on;
+ * 3. re-point older facts of customers whose version boundaries moved, from the earliest moved boundary on;
+ * 4. insert the batch's facts with the key of the version valid at their `occurredAt`;
  * 5. keep the touchpoint aggregates in step (subtract the re-pointed customers' facts before, add after) and add the
  *    new orders to the basket aggregates.
  */
@@ -127,17 +127,19 @@ export class WarehouseProjection implements Projection {
       return list ? (versionAt(list, ms)?.customerKey ?? null) : null;
     };
 
-    const years = new Set(stored.map((event) => new Date(event.occurredAt).getUTCFullYear()));
-    await ensureDates(client, schema, years);
-    const inserted = await insertTouchpoints(client, schema, stored, keyOf);
-    const categorised = await insertOrderLines(client, schema, stored, keyOf);
-    await insertNpsAnswers(client, schema, stored, keyOf, definition);
-    await writeComplaints(client, schema, stored, keyOf, definition);
+    // Re-point the stored facts before this batch's are inserted: those get the new versions' keys from keyOf already,
+    // and the UPDATE need not look at them (a customer new in the batch, the common case in a replay, has no facts).
     await repointFacts(
       client,
       schema,
       diff.changes.flatMap((c) => (c.keysChangedFromMs === null ? [] : [{ customerId: c.customerId, sinceMs: c.keysChangedFromMs }])),
     );
+    const years = new Set(stored.map((event) => new Date(event.occurredAt).getUTCFullYear()));
+    await ensureDates(client, schema, years);
+    const inserted = await insertTouchpoints(client, schema, stored, keyOf, { replay });
+    const categorised = await insertOrderLines(client, schema, stored, keyOf, { replay });
+    await insertNpsAnswers(client, schema, stored, keyOf, definition);
+    await writeComplaints(client, schema, stored, keyOf, definition);
     if (replay) return; // the aggregates come in one go at the end: finishReplay
     await addTouchpointAggregate(client, schema, moved, inserted);
     const purchases = new Set(stored.filter((event) => event.type === 'PurchaseMade').map((event) => event.globalPosition));
