@@ -172,15 +172,7 @@ function viewChanges(
   const previous = before === null ? null : viewCustomerProfile(before, evaluatedAt, definition);
   const current = viewCustomerProfile(after, evaluatedAt, definition);
   const accountManager = current?.accountManager?.employeeId ?? null;
-  const insight = (type: InsightType, data: Insight['data']): Insight => ({
-    id: insightId(after.customerId, type, `event:${event.eventId}`),
-    type,
-    customerId: after.customerId,
-    time: normaliseIso(event.occurredAt),
-    globalPosition: event.globalPosition,
-    accountManager,
-    data,
-  });
+  const insight = eventCausedInsight(after.customerId, event, accountManager);
 
   const insights: Insight[] = [];
   if (current !== null) {
@@ -201,17 +193,41 @@ function viewChanges(
     const newReasons = grownReasons(previous, current);
     if (newReasons.length > 0) insights.push(insight('customer-at-risk', { reasons: current.loyalty.reasons, newReasons }));
   }
-  if (event.type === 'NpsResponded' && event.data.score <= definition.detractorMaxScore) {
-    insights.push(
-      insight('detractor-responded', {
-        surveyId: event.data.surveyId,
-        contactId: event.data.contactId ?? null,
-        score: event.data.score,
-        hasImprovement: (event.data.improvement ?? '').trim() !== '',
-      }),
-    );
-  }
+  const detractor = detractorData(event, definition);
+  if (detractor) insights.push(insight('detractor-responded', detractor));
   return insights;
+}
+
+/** Builds the insights `event` causes for a customer: id from `event:<eventId>`, time the event's `occurredAt`. */
+export function eventCausedInsight(
+  customerId: string,
+  event: StoredCustomerEvent,
+  accountManager: string | null,
+): (type: InsightType, data: Insight['data']) => Insight {
+  const time = normaliseIso(event.occurredAt);
+  return (type, data) => ({
+    id: insightId(customerId, type, `event:${event.eventId}`),
+    type,
+    customerId,
+    time,
+    globalPosition: event.globalPosition,
+    accountManager,
+    data,
+  });
+}
+
+/**
+ * The data of `detractor-responded` when `event` is an NPS answer at or below the detractor score, else null. Ids,
+ * the score and `hasImprovement` only: the improvement text is personal data.
+ */
+export function detractorData(event: StoredCustomerEvent, definition: CustomerDefinition): Insight['data'] | null {
+  if (event.type !== 'NpsResponded' || event.data.score > definition.detractorMaxScore) return null;
+  return {
+    surveyId: event.data.surveyId,
+    contactId: event.data.contactId ?? null,
+    score: event.data.score,
+    hasImprovement: (event.data.improvement ?? '').trim() !== '',
+  };
 }
 
 const COMPLAINT_EVENTS: ReadonlySet<string> = new Set(['ComplaintFiled', 'ComplaintResolved']);

@@ -3,7 +3,7 @@ import type { CustomerDefinition } from '../read-models/customer-definition';
 import { CustomerProfileFolding } from '../read-models/customer-profile.fold';
 import type { AtRiskReason, CustomerProfileState, PromiseRecord, QuoteRecord } from '../read-models/customer-profile.state';
 import { DAY_MS, HOUR_MS, isoFromMs, normaliseIso, toMs } from '../read-models/time';
-import { insightId, orderedInsights, type Insight, type InsightType } from './insight';
+import { orderedInsights, type Insight } from './insight';
 import {
   CustomerInsightIndex,
   grownReasonsOf,
@@ -14,7 +14,7 @@ import {
   type SettledSummary,
   type SubjectIndex,
 } from './insight-summary';
-import { deriveInsights, nextDueAt } from './insights';
+import { deriveInsights, detractorData, eventCausedInsight, nextDueAt } from './insights';
 import {
   FAR_FUTURE_MS,
   accountManagerAt,
@@ -292,15 +292,7 @@ function viewChanges(
 ): Insight[] {
   const managers = context.state.accountManagers;
   const accountManager = current === null ? null : (managers[managers.length - 1]?.employeeId ?? null);
-  const insight = (type: InsightType, data: Insight['data']): Insight => ({
-    id: insightId(context.state.customerId, type, `event:${event.eventId}`),
-    type,
-    customerId: context.state.customerId,
-    time: normaliseIso(event.occurredAt),
-    globalPosition: event.globalPosition,
-    accountManager,
-    data,
-  });
+  const insight = eventCausedInsight(context.state.customerId, event, accountManager);
   const insights: Insight[] = [];
   if (current !== null) {
     const fromPhase = previous?.phase ?? null;
@@ -314,16 +306,8 @@ function viewChanges(
     const newReasons = grownReasonsOf(previous, current);
     if (newReasons.length > 0) insights.push(insight('customer-at-risk', { reasons: current.reasons, newReasons }));
   }
-  if (event.type === 'NpsResponded' && event.data.score <= definition.detractorMaxScore) {
-    insights.push(
-      insight('detractor-responded', {
-        surveyId: event.data.surveyId,
-        contactId: event.data.contactId ?? null,
-        score: event.data.score,
-        hasImprovement: (event.data.improvement ?? '').trim() !== '',
-      }),
-    );
-  }
+  const detractor = detractorData(event, definition);
+  if (detractor) insights.push(insight('detractor-responded', detractor));
   return insights;
 }
 
